@@ -1,0 +1,20 @@
+"""Routes of the REST API, its OpenAPI schema and interactive documentation."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from clinsafe.hazards.api import ControlViewSet, HazardViewSet, RiskEstimateViewSet
+from clinsafe.products.api import ProductViewSet
+
+router = DefaultRouter()
+router.register("products", ProductViewSet, basename="product")
+router.register("hazards", HazardViewSet, basename="hazard")
+router.register("risk-estimates", RiskEstimateViewSet, basename="riskestimate")
+router.register("controls", ControlViewSet, basename="control")
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("", include(router.urls)),
+]

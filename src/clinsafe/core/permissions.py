@@ -1,0 +1,82 @@
+"""Who may do what: the one policy table that views, the API and the CLI all consult."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+
+from clinsafe.core.models import Membership, Organisation, Role
+
+
+class Action(StrEnum):
+    EDIT_PRODUCT = "edit the product record"
+    CREATE_HAZARD = "raise a hazard"
+    EDIT_HAZARD = "edit a hazard"
+    CHANGE_HAZARD_STATUS = "change a hazard's status"
+    WITHDRAW_HAZARD = "withdraw a hazard"
+    ASSESS_RISK = "assess risk"
+    ADD_CONTROL = "add a control"
+    EDIT_CONTROL = "edit a control"
+    LINK_CONTROL = "link a control to a hazard"
+    WITHDRAW_CONTROL = "withdraw a control"
+
+
+_CLINICAL = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.REVIEWER})
+_CONTRIBUTORS = _CLINICAL | {Role.ENGINEER}
+
+# Engineers propose hazards and controls and record evidence; only clinicians judge risk.
+POLICY: dict[Action, frozenset[str]] = {
+    Action.EDIT_PRODUCT: frozenset({Role.CSO, Role.DEPUTY_CSO, Role.ADMIN}),
+    Action.CREATE_HAZARD: _CONTRIBUTORS,
+    Action.EDIT_HAZARD: _CLINICAL,
+    Action.CHANGE_HAZARD_STATUS: _CLINICAL,
+    Action.WITHDRAW_HAZARD: _CLINICAL,
+    Action.ASSESS_RISK: _CLINICAL,
+    Action.ADD_CONTROL: _CONTRIBUTORS,
+    Action.EDIT_CONTROL: _CONTRIBUTORS,
+    Action.LINK_CONTROL: _CONTRIBUTORS,
+    Action.WITHDRAW_CONTROL: _CLINICAL,
+}
+
+User = AbstractBaseUser | AnonymousUser
+
+
+def roles_in(user: User, organisation: Organisation) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return set(
+        Membership.objects.filter(user=user, organisation=organisation).values_list(
+            "role", flat=True
+        )
+    )
+
+
+def can(user: User, action: Action, organisation: Organisation) -> bool:
+    return bool(roles_in(user, organisation) & POLICY[action])
+
+
+def require(user: User, action: Action, organisation: Organisation) -> None:
+    """Raise PermissionDenied, saying which roles may, unless ``user`` may ``action``."""
+    if can(user, action, organisation):
+        return
+    allowed = ", ".join(sorted(Role(role).label for role in POLICY[action]))
+    raise PermissionDenied(
+        f"You may not {action} in {organisation.name}: that needs one of these roles: {allowed}."
+    )
+
+
+def visible_organisations(user: User) -> QuerySet[Organisation]:
+    """Organisations whose records ``user`` may read: those they belong to."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    return Organisation.objects.filter(memberships__user=user).distinct()
+
+
+def allowed_actions(user: User, organisation: Organisation) -> set[str]:
+    """Names of the actions ``user`` may take in ``organisation``, for showing buttons."""
+    roles = roles_in(user, organisation)
+    return {action.name for action, allowed in POLICY.items() if roles & allowed}

@@ -1,0 +1,84 @@
+"""Hazard log filters, declared once for the web hazard log and the API list."""
+
+from __future__ import annotations
+
+import re
+
+import django_filters
+from django.db.models import Q, QuerySet
+
+from clinsafe.hazards.models import (
+    LIKELIHOOD_CHOICES,
+    SEVERITY_CHOICES,
+    Control,
+    ControlKind,
+    ControlStatus,
+    Hazard,
+    HazardStatus,
+)
+
+RATING_CHOICES = [(r, str(r)) for r in range(1, 6)]
+_REFERENCE = re.compile(r"^\s*h-?0*(\d+)\s*$", re.IGNORECASE)
+
+
+class WithdrawnHiddenFilterSet(django_filters.FilterSet):
+    """Withdrawn records are listed only when asked for with ``withdrawn=true``."""
+
+    withdrawn = django_filters.BooleanFilter(
+        field_name="withdrawn_at", lookup_expr="isnull", exclude=True, label="Withdrawn"
+    )
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        if self.form.cleaned_data.get("withdrawn") is None:
+            queryset = queryset.filter(withdrawn_at__isnull=True)
+        return super().filter_queryset(queryset)
+
+
+class HazardFilterSet(WithdrawnHiddenFilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    product = django_filters.CharFilter(field_name="product__slug", label="Product (slug)")
+    status = django_filters.MultipleChoiceFilter(choices=HazardStatus.choices)
+    owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
+    initial_rating = django_filters.MultipleChoiceFilter(choices=RATING_CHOICES)
+    residual_rating = django_filters.MultipleChoiceFilter(choices=RATING_CHOICES)
+    initial_severity = django_filters.ChoiceFilter(choices=SEVERITY_CHOICES)
+    initial_likelihood = django_filters.ChoiceFilter(choices=LIKELIHOOD_CHOICES)
+    residual_severity = django_filters.ChoiceFilter(choices=SEVERITY_CHOICES)
+    residual_likelihood = django_filters.ChoiceFilter(choices=LIKELIHOOD_CHOICES)
+    sort = django_filters.OrderingFilter(
+        fields=(
+            ("number", "reference"),
+            ("title", "title"),
+            ("status", "status"),
+            ("initial_rating", "initial_rating"),
+            ("residual_rating", "residual_rating"),
+            ("owner__username", "owner"),
+            ("updated_at", "updated"),
+        )
+    )
+
+    class Meta:
+        model = Hazard
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Hazard], name: str, value: str) -> QuerySet[Hazard]:
+        value = value.strip()
+        if not value:
+            return queryset
+        match = Q(title__icontains=value) | Q(description__icontains=value)
+        match |= Q(harm__icontains=value) | Q(clinical_context__icontains=value)
+        reference = _REFERENCE.match(value)
+        if reference:
+            match |= Q(number=int(reference.group(1)))
+        return queryset.filter(match)
+
+
+class ControlFilterSet(WithdrawnHiddenFilterSet):
+    product = django_filters.CharFilter(field_name="product__slug", label="Product (slug)")
+    kind = django_filters.MultipleChoiceFilter(choices=ControlKind.choices)
+    status = django_filters.MultipleChoiceFilter(choices=ControlStatus.choices)
+    hazard = django_filters.NumberFilter(field_name="hazards", label="Hazard id")
+
+    class Meta:
+        model = Control
+        fields: list[str] = []

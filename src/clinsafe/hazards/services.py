@@ -1,0 +1,459 @@
+"""Use cases of the hazard log. Each checks permission, validates, writes in one
+transaction and records its audit event; the web views, the API and the CLI call these."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from clinsafe.audit.models import EventType
+from clinsafe.audit.services import record_event
+from clinsafe.core.models import Membership
+from clinsafe.core.permissions import Action, require
+from clinsafe.core.records import apply_changes, lock_for_edit
+from clinsafe.hazards.models import (
+    STATUSES_NEEDING_REASON,
+    Control,
+    ControlStatus,
+    Hazard,
+    HazardStatus,
+    RiskEstimate,
+    Stage,
+)
+from clinsafe.products.models import Product
+from clinsafe.risk import Likelihood, Severity, check_residual
+
+HAZARD_FIELDS = ("title", "description", "causes", "effects", "harm", "clinical_context", "owner")
+CONTROL_FIELDS = (
+    "description",
+    "kind",
+    "origin",
+    "status",
+    "verification_evidence",
+    "verification_link",
+    "owner",
+)
+MAX_LINE = 2000
+
+
+# --- hazards -----------------------------------------------------------------------------
+
+
+def create_hazard(*, actor: AbstractBaseUser, product: Product, **fields: Any) -> Hazard:
+    """Raise a hazard in ``product``'s log; it gets the next never-used reference H-nnn."""
+    require(actor, Action.CREATE_HAZARD, product.organisation)
+    _refuse_unknown(fields, HAZARD_FIELDS, "hazard")
+    hazard = Hazard(product=product, raised_by=actor, number=0, **fields)
+    _validate_hazard(hazard)
+    with transaction.atomic():
+        hazard.number = _next_number(product, "next_hazard_number")
+        hazard.save()
+        record_event(
+            EventType.HAZARD_RAISED,
+            actor=actor,
+            subject=hazard,
+            organisation=product.organisation,
+            data=_snapshot(hazard, HAZARD_FIELDS),
+        )
+    return hazard
+
+
+def edit_hazard(
+    *, actor: AbstractBaseUser, hazard: Hazard, version: int | None, **changes: Any
+) -> Hazard:
+    """Change a hazard's description; refused if someone changed it since ``version``."""
+    require(actor, Action.EDIT_HAZARD, hazard.product.organisation)
+    _refuse_unknown(changes, HAZARD_FIELDS, "hazard")
+    with transaction.atomic():
+        hazard = lock_for_edit(hazard, version)
+        _refuse_if_withdrawn(hazard)
+        diff = apply_changes(hazard, changes)
+        if not diff:
+            return hazard
+        _validate_hazard(hazard)
+        hazard.version += 1
+        hazard.save()
+        record_event(
+            EventType.HAZARD_EDITED,
+            actor=actor,
+            subject=hazard,
+            organisation=hazard.product.organisation,
+            data={"changes": diff},
+        )
+    return hazard
+
+
+def change_hazard_status(
+    *,
+    actor: AbstractBaseUser,
+    hazard: Hazard,
+    version: int | None,
+    status: str,
+    reason: str = "",
+) -> Hazard:
+    """Move a hazard to ``status``. Closing or transferring needs a reason; accepting needs
+    a residual risk estimate, since it is the residual risk that is accepted."""
+    require(actor, Action.CHANGE_HAZARD_STATUS, hazard.product.organisation)
+    if status not in HazardStatus.values:
+        raise ValidationError(
+            {"status": f"{status!r} is not a hazard status; use one of {HazardStatus.values}."}
+        )
+    reason = reason.strip()
+    if status in STATUSES_NEEDING_REASON and not reason:
+        raise ValidationError(
+            {"reason": f"Say why the hazard is {HazardStatus(status).label.lower()}."}
+        )
+    with transaction.atomic():
+        hazard = lock_for_edit(hazard, version)
+        _refuse_if_withdrawn(hazard)
+        if (
+            status == HazardStatus.ACCEPTED
+            and not hazard.estimates.filter(stage=Stage.RESIDUAL).exists()
+        ):
+            raise ValidationError(
+                {"status": "A hazard can be accepted only once its residual risk is assessed."}
+            )
+        if status == hazard.status:
+            raise ValidationError({"status": f"The hazard is already {hazard.get_status_display()}."})
+        before = hazard.status
+        hazard.status, hazard.status_reason = status, reason
+        hazard.version += 1
+        hazard.save()
+        record_event(
+            EventType.HAZARD_STATUS_CHANGED,
+            actor=actor,
+            subject=hazard,
+            organisation=hazard.product.organisation,
+            data={"changes": {"status": [before, status]}},
+            reason=reason,
+        )
+    return hazard
+
+
+def withdraw_hazard(
+    *, actor: AbstractBaseUser, hazard: Hazard, version: int | None, reason: str
+) -> Hazard:
+    """Withdraw a hazard entered in error. It stays on record, with its history."""
+    require(actor, Action.WITHDRAW_HAZARD, hazard.product.organisation)
+    with transaction.atomic():
+        hazard = lock_for_edit(hazard, version)
+        _withdraw(actor, hazard, reason, EventType.HAZARD_WITHDRAWN)
+    return hazard
+
+
+def assess_risk(
+    *,
+    actor: AbstractBaseUser,
+    hazard: Hazard,
+    stage: str,
+    severity: int,
+    likelihood: int,
+    rationale: str = "",
+) -> RiskEstimate:
+    """Add an initial or residual risk estimate; earlier ones stay as history.
+
+    The residual estimate must respect the rules of ``clinsafe.risk.check_residual``
+    against the current initial estimate, and a new initial estimate may not fall below
+    the severity of the current residual one.
+    """
+    require(actor, Action.ASSESS_RISK, hazard.product.organisation)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": f"Stage must be one of {Stage.values}, not {stage!r}."})
+    severity_value = _enum_member(Severity, severity, "severity")
+    likelihood_value = _enum_member(Likelihood, likelihood, "likelihood")
+    with transaction.atomic():
+        hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+        _refuse_if_withdrawn(hazard)
+        current = {
+            e.stage: e
+            for e in [
+                hazard.estimates.filter(stage=s).order_by("-assessed_at", "-id").first()
+                for s in Stage.values
+            ]
+            if e is not None
+        }
+        if stage == Stage.RESIDUAL:
+            initial = current.get(Stage.INITIAL)
+            if initial is None:
+                raise ValidationError(
+                    {"stage": "Assess the initial risk before the residual risk."}
+                )
+            violations = check_residual(
+                (Severity(initial.severity), Likelihood(initial.likelihood)),
+                (severity_value, likelihood_value),
+                rationale,
+            )
+            if violations:
+                raise ValidationError(
+                    {v.field: ValidationError(v.message, code=v.code) for v in violations}
+                )
+        elif Stage.RESIDUAL in current and current[Stage.RESIDUAL].severity > severity_value:
+            residual = Severity(current[Stage.RESIDUAL].severity)
+            raise ValidationError(
+                {
+                    "severity": (
+                        f"The current residual severity is {residual.label}; the initial "
+                        f"severity cannot be below it. Re-assess the residual risk first."
+                    )
+                }
+            )
+        estimate = RiskEstimate(
+            hazard=hazard,
+            stage=stage,
+            severity=severity_value,
+            likelihood=likelihood_value,
+            rationale=rationale.strip(),
+            assessed_by=actor,
+        )
+        estimate.save()
+        Hazard.objects.filter(pk=hazard.pk).update(updated_at=timezone.now())
+        record_event(
+            EventType.RISK_ASSESSED,
+            actor=actor,
+            subject=hazard,
+            organisation=hazard.product.organisation,
+            data={
+                "stage": stage,
+                "severity": severity_value.label,
+                "likelihood": likelihood_value.label,
+                "rating": estimate.rating,
+                "rationale": estimate.rationale,
+            },
+        )
+    return estimate
+
+
+# --- controls ----------------------------------------------------------------------------
+
+
+def add_control(
+    *,
+    actor: AbstractBaseUser,
+    product: Product,
+    hazards: Iterable[Hazard] = (),
+    **fields: Any,
+) -> Control:
+    """Record a control in ``product`` (reference C-nnn), linked to the hazards it mitigates."""
+    require(actor, Action.ADD_CONTROL, product.organisation)
+    _refuse_unknown(fields, CONTROL_FIELDS, "control")
+    hazards = list(hazards)
+    control = Control(product=product, number=0, **fields)
+    _validate_control(control)
+    for hazard in hazards:
+        _check_linkable(control, hazard)
+    with transaction.atomic():
+        control.number = _next_number(product, "next_control_number")
+        control.save()
+        control.hazards.set(hazards)
+        record_event(
+            EventType.CONTROL_ADDED,
+            actor=actor,
+            subject=control,
+            organisation=product.organisation,
+            data={
+                **_snapshot(control, CONTROL_FIELDS),
+                "hazards": [h.reference for h in hazards],
+            },
+        )
+    return control
+
+
+def edit_control(
+    *, actor: AbstractBaseUser, control: Control, version: int | None, **changes: Any
+) -> Control:
+    """Change a control, e.g. record it implemented or verified with its evidence."""
+    require(actor, Action.EDIT_CONTROL, control.product.organisation)
+    _refuse_unknown(changes, CONTROL_FIELDS, "control")
+    with transaction.atomic():
+        control = lock_for_edit(control, version)
+        _refuse_if_withdrawn(control)
+        diff = apply_changes(control, changes)
+        if not diff:
+            return control
+        _validate_control(control)
+        control.version += 1
+        control.save()
+        record_event(
+            EventType.CONTROL_EDITED,
+            actor=actor,
+            subject=control,
+            organisation=control.product.organisation,
+            data={"changes": diff},
+        )
+    return control
+
+
+def link_control(*, actor: AbstractBaseUser, control: Control, hazard: Hazard) -> Control:
+    """Record that ``control`` mitigates ``hazard`` too."""
+    require(actor, Action.LINK_CONTROL, control.product.organisation)
+    _check_linkable(control, hazard)
+    with transaction.atomic():
+        if control.hazards.filter(pk=hazard.pk).exists():
+            raise ValidationError(
+                {"hazard": f"{control.reference} is already linked to {hazard.reference}."}
+            )
+        control.hazards.add(hazard)
+        _record_link(EventType.CONTROL_LINKED, actor, control, hazard)
+    return control
+
+
+def unlink_control(*, actor: AbstractBaseUser, control: Control, hazard: Hazard) -> Control:
+    """Record that ``control`` no longer mitigates ``hazard``."""
+    require(actor, Action.LINK_CONTROL, control.product.organisation)
+    with transaction.atomic():
+        if not control.hazards.filter(pk=hazard.pk).exists():
+            raise ValidationError(
+                {"hazard": f"{control.reference} is not linked to {hazard.reference}."}
+            )
+        control.hazards.remove(hazard)
+        _record_link(EventType.CONTROL_UNLINKED, actor, control, hazard)
+    return control
+
+
+def withdraw_control(
+    *, actor: AbstractBaseUser, control: Control, version: int | None, reason: str
+) -> Control:
+    """Withdraw a control entered in error. It stays on record, with its history."""
+    require(actor, Action.WITHDRAW_CONTROL, control.product.organisation)
+    with transaction.atomic():
+        control = lock_for_edit(control, version)
+        _withdraw(actor, control, reason, EventType.CONTROL_WITHDRAWN)
+    return control
+
+
+# --- shared steps ------------------------------------------------------------------------
+
+
+def _next_number(product: Product, counter: str) -> int:
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    number = getattr(locked, counter)
+    Product.objects.filter(pk=product.pk).update(**{counter: number + 1})
+    return int(number)
+
+
+def _withdraw(
+    actor: AbstractBaseUser, record: Hazard | Control, reason: str, event: EventType
+) -> None:
+    _refuse_if_withdrawn(record)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why it is withdrawn; the record keeps the reason."})
+    record.withdrawn_at = timezone.now()
+    record.withdrawn_by = actor  # type: ignore[assignment]
+    record.withdrawn_reason = reason
+    record.version += 1
+    record.save()
+    record_event(
+        event, actor=actor, subject=record, organisation=record.product.organisation, reason=reason
+    )
+
+
+def _record_link(
+    event: EventType, actor: AbstractBaseUser, control: Control, hazard: Hazard
+) -> None:
+    for subject in (control, hazard):
+        record_event(
+            event,
+            actor=actor,
+            subject=subject,
+            organisation=control.product.organisation,
+            data={"control": control.reference, "hazard": hazard.reference},
+        )
+
+
+def _validate_hazard(hazard: Hazard) -> None:
+    errors: dict[str, Any] = {}
+    for field in ("causes", "effects"):
+        try:
+            setattr(hazard, field, _clean_lines(getattr(hazard, field), field))
+        except ValidationError as error:
+            errors[field] = error
+    _check_member(hazard.owner, hazard.product, errors)
+    try:
+        hazard.full_clean(exclude=["causes", "effects", "number"])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_control(control: Control) -> None:
+    errors: dict[str, Any] = {}
+    if control.status == ControlStatus.VERIFIED and not (
+        control.verification_evidence.strip() or control.verification_link.strip()
+    ):
+        errors["verification_evidence"] = (
+            "A verified control needs its verification evidence: describe it or link to it."
+        )
+    _check_member(control.owner, control.product, errors)
+    try:
+        control.full_clean(exclude=["number"])
+    except ValidationError as error:
+        errors.update(error.error_dict)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_linkable(control: Control, hazard: Hazard) -> None:
+    if hazard.product_id != control.product_id:
+        raise ValidationError(
+            {"hazards": f"{hazard.reference} belongs to another product than the control."}
+        )
+    if hazard.is_withdrawn:
+        raise ValidationError({"hazards": f"{hazard.reference} is withdrawn."})
+
+
+def _check_member(user: Any, product: Product, errors: dict[str, Any]) -> None:
+    if user is not None and not Membership.objects.filter(
+        user=user, organisation=product.organisation_id
+    ).exists():
+        errors["owner"] = f"The owner must be a member of {product.organisation.name}."
+
+
+def _clean_lines(value: Any, field: str) -> list[str]:
+    """Causes and effects are lists of short texts; blank entries are dropped."""
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ValidationError(f"{field.capitalize()} must be a list of texts.")
+    lines = []
+    for item in value:
+        if not isinstance(item, str):
+            raise ValidationError(f"Each entry of {field} must be text, not {type(item).__name__}.")
+        if len(item) > MAX_LINE:
+            raise ValidationError(f"Each entry of {field} may be at most {MAX_LINE} characters.")
+        if item.strip():
+            lines.append(item.strip())
+    return lines
+
+
+def _enum_member(enum: type[Severity] | type[Likelihood], value: Any, field: str) -> Any:
+    try:
+        return enum(int(value))
+    except (TypeError, ValueError):
+        choices = ", ".join(f"{m.value} ({m.label})" for m in enum)
+        raise ValidationError({field: f"{field.capitalize()} must be one of {choices}."}) from None
+
+
+def _refuse_if_withdrawn(record: Hazard | Control) -> None:
+    if record.is_withdrawn:
+        raise ValidationError(
+            {"__all__": f"{record.reference} is withdrawn and can no longer be changed."}
+        )
+
+
+def _refuse_unknown(fields: dict[str, Any], allowed: tuple[str, ...], kind: str) -> None:
+    unknown = set(fields) - set(allowed)
+    if unknown:
+        raise TypeError(f"Unknown {kind} fields: {sorted(unknown)}.")
+
+
+def _snapshot(record: Hazard | Control, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {
+        field: str(value) if hasattr(value, "pk") else value
+        for field in fields
+        if (value := getattr(record, field)) is not None
+    }

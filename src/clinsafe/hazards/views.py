@@ -1,0 +1,409 @@
+"""Hazard log pages: short views that find the record, call a service, and respond."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from clinsafe.audit.services import history_of
+from clinsafe.core.forms import run_service
+from clinsafe.core.permissions import Action, allowed_actions, require
+from clinsafe.hazards import services
+from clinsafe.hazards.filtersets import ControlFilterSet, HazardFilterSet
+from clinsafe.hazards.forms import (
+    AssessRiskForm,
+    ControlEditForm,
+    ControlForm,
+    HazardEditForm,
+    HazardForm,
+    LinkControlForm,
+    StatusForm,
+    WithdrawForm,
+    control_initial,
+    hazard_initial,
+)
+from clinsafe.hazards.matrix import matrix_grid
+from clinsafe.hazards.models import Control, Hazard, RiskEstimate, Stage
+from clinsafe.products.models import Product
+from clinsafe.products.services import visible_products
+from clinsafe.risk import NHS_EXAMPLE_SCHEME
+
+PAGE_SIZE = 50
+CARRIED_FILTERS = (
+    "initial_severity",
+    "initial_likelihood",
+    "residual_severity",
+    "residual_likelihood",
+    "initial_rating",
+    "sort",
+)
+SORTABLE_COLUMNS = [
+    ("reference", "Ref"),
+    ("title", "Hazard"),
+    ("status", "Status"),
+    ("initial_rating", "Initial risk"),
+    ("residual_rating", "Residual risk"),
+    ("owner", "Owner"),
+]
+
+
+# --- access helpers ----------------------------------------------------------------------
+
+
+def _product(request: HttpRequest, slug: str) -> Product:
+    return get_object_or_404(visible_products(request.user), slug=slug)
+
+
+def _hazard(request: HttpRequest, slug: str, number: int) -> Hazard:
+    product = _product(request, slug)
+    return get_object_or_404(
+        Hazard.objects.with_current_risk().select_related("product__organisation", "owner"),
+        product=product,
+        number=number,
+    )
+
+
+def _control(request: HttpRequest, slug: str, number: int) -> Control:
+    product = _product(request, slug)
+    return get_object_or_404(
+        Control.objects.select_related("product__organisation", "owner"),
+        product=product,
+        number=number,
+    )
+
+
+def _page(request: HttpRequest, template: str, product: Product, **context: Any) -> HttpResponse:
+    may = allowed_actions(request.user, product.organisation)
+    return render(request, template, {"product": product, "may": may, **context})
+
+
+# --- hazard log --------------------------------------------------------------------------
+
+
+@login_required
+def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
+    product = _product(request, slug)
+    hazards = (
+        Hazard.objects.filter(product=product).with_current_risk().select_related("owner")
+    )
+    filterset = HazardFilterSet(request.GET, queryset=hazards, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _page(
+        request,
+        "hazards/hazard_log.html",
+        product,
+        filterset=filterset,
+        page=page,
+        sort=request.GET.get("sort", ""),
+        owners=product.organisation.memberships.values_list(
+            "user__username", flat=True
+        ).distinct().order_by("user__username"),
+        columns=SORTABLE_COLUMNS,
+        # Filters set elsewhere (matrix cell links, sorting) survive the filter form.
+        carried=[(k, v) for k in CARRIED_FILTERS for v in request.GET.getlist(k)],
+    )
+
+
+@login_required
+def risk_matrix(request: HttpRequest, slug: str) -> HttpResponse:
+    product = _product(request, slug)
+    stage = request.GET.get("stage", Stage.RESIDUAL)
+    if stage not in Stage.values:
+        raise Http404("No such stage.")
+    counts = (
+        Hazard.objects.filter(product=product)
+        .in_log()
+        .with_current_risk()
+        .values(f"{stage}_severity", f"{stage}_likelihood")
+        .annotate(n=Count("id"))
+    )
+    cells = {(c[f"{stage}_severity"], c[f"{stage}_likelihood"]): c["n"] for c in counts}
+    not_assessed = cells.pop((None, None), 0)
+    return _page(
+        request,
+        "hazards/risk_matrix.html",
+        product,
+        stage=stage,
+        stages=Stage.choices,
+        grid=matrix_grid(cells, link_stage=stage),
+        not_assessed=not_assessed,
+        meanings=[(r, NHS_EXAMPLE_SCHEME.acceptability(r).meaning) for r in NHS_EXAMPLE_SCHEME.ratings],
+    )
+
+
+@login_required
+def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    estimates = RiskEstimate.objects.filter(hazard=hazard).select_related("assessed_by")
+    controls = hazard.controls.select_related("owner").order_by("number")
+    marks = {}
+    for stage in Stage.values:
+        severity = getattr(hazard, f"{stage}_severity")
+        if severity:
+            marks.setdefault((severity, getattr(hazard, f"{stage}_likelihood")), []).append(stage)
+    return _page(
+        request,
+        "hazards/hazard_detail.html",
+        hazard.product,
+        hazard=hazard,
+        estimates=estimates,
+        controls=controls,
+        grid=matrix_grid({}, marks=marks),
+        history=history_of(hazard),
+    )
+
+
+@login_required
+def hazard_create(request: HttpRequest, slug: str) -> HttpResponse:
+    product = _product(request, slug)
+    require(request.user, Action.CREATE_HAZARD, product.organisation)
+    form = HazardForm(request.POST or None, product=product)
+    if form.is_valid():
+        hazard = run_service(
+            form,
+            lambda: services.create_hazard(
+                actor=request.user, product=product, **form.cleaned_data
+            ),
+        )
+        if hazard:
+            messages.success(request, f"{hazard.reference} raised. Now assess its initial risk.")
+            return redirect("hazard-detail", slug=slug, number=hazard.number)
+    return _page(request, "hazards/hazard_form.html", product, form=form)
+
+
+@login_required
+def hazard_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    require(request.user, Action.EDIT_HAZARD, hazard.product.organisation)
+    form = HazardEditForm(
+        request.POST or None, initial=hazard_initial(hazard), product=hazard.product
+    )
+    if form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        saved = run_service(
+            form,
+            lambda: services.edit_hazard(
+                actor=request.user, hazard=hazard, version=version, **changes
+            ),
+        )
+        if saved:
+            messages.success(request, f"{saved.reference} saved.")
+            return redirect("hazard-detail", slug=slug, number=number)
+    return _page(request, "hazards/hazard_form.html", hazard.product, form=form, hazard=hazard)
+
+
+@login_required
+def hazard_assess(request: HttpRequest, slug: str, number: int, stage: str) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    if stage not in Stage.values:
+        raise Http404("No such stage.")
+    require(request.user, Action.ASSESS_RISK, hazard.product.organisation)
+    current = {
+        "severity": getattr(hazard, f"{stage}_severity"),
+        "likelihood": getattr(hazard, f"{stage}_likelihood"),
+    }
+    form = AssessRiskForm(request.POST or None, initial=current)
+    if form.is_valid():
+        estimate = run_service(
+            form,
+            lambda: services.assess_risk(
+                actor=request.user, hazard=hazard, stage=stage, **form.cleaned_data
+            ),
+        )
+        if estimate:
+            messages.success(
+                request, f"{stage.capitalize()} risk of {hazard.reference}: {estimate.rating}."
+            )
+            return redirect("hazard-detail", slug=slug, number=number)
+    return _page(
+        request,
+        "hazards/assess_form.html",
+        hazard.product,
+        form=form,
+        hazard=hazard,
+        stage=Stage(stage),
+    )
+
+
+@login_required
+def hazard_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    require(request.user, Action.CHANGE_HAZARD_STATUS, hazard.product.organisation)
+    form = StatusForm(
+        request.POST or None, initial={"status": hazard.status, "version": hazard.version}
+    )
+    if form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.change_hazard_status(
+                actor=request.user, hazard=hazard, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, f"{saved.reference} is now {saved.get_status_display()}.")
+            return redirect("hazard-detail", slug=slug, number=number)
+    return _page(
+        request, "hazards/simple_form.html", hazard.product, form=form, subject=hazard,
+        heading=f"Change the status of {hazard.reference}", button="Change status",
+    )
+
+
+@login_required
+def hazard_withdraw(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    require(request.user, Action.WITHDRAW_HAZARD, hazard.product.organisation)
+    form = WithdrawForm(request.POST or None, initial={"version": hazard.version})
+    if form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.withdraw_hazard(
+                actor=request.user, hazard=hazard, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
+            return redirect("hazard-detail", slug=slug, number=number)
+    return _page(
+        request, "hazards/simple_form.html", hazard.product, form=form, subject=hazard,
+        heading=f"Withdraw {hazard.reference}", button="Withdraw hazard", warning=True,
+    )
+
+
+# --- controls ----------------------------------------------------------------------------
+
+
+@login_required
+def control_list(request: HttpRequest, slug: str) -> HttpResponse:
+    product = _product(request, slug)
+    controls = (
+        Control.objects.filter(product=product)
+        .select_related("owner")
+        .prefetch_related(
+            Prefetch("hazards", queryset=Hazard.objects.order_by("number").only("id", "number"))
+        )
+    )
+    filterset = ControlFilterSet(request.GET, queryset=controls, request=request)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return _page(request, "hazards/control_list.html", product, filterset=filterset, page=page)
+
+
+@login_required
+def control_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    product = hazard.product
+    require(request.user, Action.ADD_CONTROL, product.organisation)
+    form = ControlForm(request.POST or None, product=product)
+    if form.is_valid():
+        control = run_service(
+            form,
+            lambda: services.add_control(
+                actor=request.user, product=product, hazards=[hazard], **form.cleaned_data
+            ),
+        )
+        if control:
+            messages.success(request, f"{control.reference} added to {hazard.reference}.")
+            return redirect("hazard-detail", slug=slug, number=number)
+    link_form = LinkControlForm(hazard=hazard)
+    return _page(
+        request, "hazards/control_form.html", product, form=form, hazard=hazard,
+        link_form=link_form,
+    )
+
+
+@login_required
+@require_POST
+def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    product = hazard.product
+    require(request.user, Action.LINK_CONTROL, product.organisation)
+    link_form = LinkControlForm(request.POST, hazard=hazard)
+    if link_form.is_valid():
+        control = link_form.cleaned_data["control"]
+        if run_service(
+            link_form,
+            lambda: services.link_control(actor=request.user, control=control, hazard=hazard),
+        ):
+            messages.success(request, f"{control.reference} now mitigates {hazard.reference}.")
+            return redirect("hazard-detail", slug=slug, number=number)
+    return _page(
+        request, "hazards/control_form.html", product, form=ControlForm(product=product),
+        hazard=hazard, link_form=link_form,
+    )
+
+
+@login_required
+@require_POST
+def control_unlink(request: HttpRequest, slug: str, number: int, control: int) -> HttpResponse:
+    hazard = _hazard(request, slug, number)
+    linked = _control(request, slug, control)
+    form = LinkControlForm(hazard=hazard)
+    if run_service(
+        form, lambda: services.unlink_control(actor=request.user, control=linked, hazard=hazard)
+    ):
+        messages.success(request, f"{linked.reference} no longer linked to {hazard.reference}.")
+    else:
+        messages.error(request, " ".join(form.non_field_errors() + form.errors.get("control", [])))
+    return redirect("hazard-detail", slug=slug, number=number)
+
+
+@login_required
+def control_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    control = _control(request, slug, number)
+    hazards = control.hazards.with_current_risk().order_by("number")
+    return _page(
+        request, "hazards/control_detail.html", control.product, control=control,
+        hazards=hazards, history=history_of(control),
+    )
+
+
+@login_required
+def control_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    control = _control(request, slug, number)
+    require(request.user, Action.EDIT_CONTROL, control.product.organisation)
+    form = ControlEditForm(
+        request.POST or None, initial=control_initial(control), product=control.product
+    )
+    if form.is_valid():
+        changes = dict(form.cleaned_data)
+        version = changes.pop("version")
+        saved = run_service(
+            form,
+            lambda: services.edit_control(
+                actor=request.user, control=control, version=version, **changes
+            ),
+        )
+        if saved:
+            messages.success(request, f"{saved.reference} saved.")
+            return redirect("control-detail", slug=slug, number=number)
+    return _page(
+        request, "hazards/control_form.html", control.product, form=form, control=control
+    )
+
+
+@login_required
+def control_withdraw(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    control = _control(request, slug, number)
+    require(request.user, Action.WITHDRAW_CONTROL, control.product.organisation)
+    form = WithdrawForm(request.POST or None, initial={"version": control.version})
+    if form.is_valid():
+        saved = run_service(
+            form,
+            lambda: services.withdraw_control(
+                actor=request.user, control=control, **form.cleaned_data
+            ),
+        )
+        if saved:
+            messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
+            return redirect("control-detail", slug=slug, number=number)
+    return _page(
+        request, "hazards/simple_form.html", control.product, form=form, subject=control,
+        heading=f"Withdraw {control.reference}", button="Withdraw control", warning=True,
+    )

@@ -1,0 +1,80 @@
+"""REST API for products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import mixins, serializers, viewsets
+
+from clinsafe.api.fields import VersionField
+from clinsafe.core.models import Organisation
+from clinsafe.core.permissions import visible_organisations
+from clinsafe.products import services
+from clinsafe.products.models import Product
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Organisation.objects.all()
+    )
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Product
+        fields = [
+            "id",
+            "slug",
+            "name",
+            "organisation",
+            "intended_use",
+            "care_settings",
+            "intended_users",
+            "patient_groups",
+            "lifecycle_status",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            field = self.fields["organisation"]
+            field.queryset = visible_organisations(request.user)  # type: ignore[attr-defined]
+        if self.instance is not None:
+            # A product's slug and organisation identify it; they do not change.
+            self.fields["slug"].read_only = True
+            self.fields["organisation"].read_only = True
+            self.fields["version"].required = True
+
+    def create(self, validated_data: dict[str, Any]) -> Product:
+        validated_data.pop("version", None)
+        return services.create_product(actor=self.context["request"].user, **validated_data)
+
+    def update(self, instance: Product, validated_data: dict[str, Any]) -> Product:
+        version = validated_data.pop("version", None)
+        return services.edit_product(
+            actor=self.context["request"].user,
+            product=instance,
+            version=version,
+            **validated_data,
+        )
+
+
+class ProductViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Products of your organisations. Looked up by slug; never deleted."""
+
+    serializer_class = ProductSerializer
+    lookup_field = "slug"
+    filterset_fields = ["lifecycle_status", "organisation__slug"]
+
+    def get_queryset(self) -> Any:
+        return services.visible_products(self.request.user).order_by("name")

@@ -1,0 +1,82 @@
+"""Use cases for product records."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+
+from clinsafe.audit.models import EventType
+from clinsafe.audit.services import record_event
+from clinsafe.core.models import Organisation
+from clinsafe.core.permissions import Action, require, visible_organisations
+from clinsafe.core.records import apply_changes, lock_for_edit
+from clinsafe.products.models import Product
+
+EDITABLE_FIELDS = (
+    "name",
+    "intended_use",
+    "care_settings",
+    "intended_users",
+    "patient_groups",
+    "lifecycle_status",
+)
+
+
+def create_product(
+    *, actor: AbstractBaseUser, organisation: Organisation, name: str, slug: str, **fields: Any
+) -> Product:
+    """Put a product under clinical risk management in ``organisation``."""
+    require(actor, Action.EDIT_PRODUCT, organisation)
+    _refuse_unknown(fields)
+    product = Product(organisation=organisation, name=name, slug=slug, **fields)
+    product.full_clean()
+    with transaction.atomic():
+        product.save()
+        record_event(
+            EventType.PRODUCT_CREATED,
+            actor=actor,
+            subject=product,
+            organisation=organisation,
+            data={"name": name, "slug": slug, **fields},
+        )
+    return product
+
+
+def edit_product(
+    *, actor: AbstractBaseUser, product: Product, version: int | None, **changes: Any
+) -> Product:
+    """Change a product's description; refused if someone changed it since ``version``."""
+    require(actor, Action.EDIT_PRODUCT, product.organisation)
+    _refuse_unknown(changes)
+    with transaction.atomic():
+        product = lock_for_edit(product, version)
+        diff = apply_changes(product, changes)
+        if not diff:
+            return product
+        product.full_clean()
+        product.version += 1
+        product.save()
+        record_event(
+            EventType.PRODUCT_EDITED,
+            actor=actor,
+            subject=product,
+            organisation=product.organisation,
+            data={"changes": diff},
+        )
+    return product
+
+
+def _refuse_unknown(fields: dict[str, Any]) -> None:
+    unknown = set(fields) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown product fields: {sorted(unknown)}.")
+
+
+def visible_products(user: AbstractBaseUser) -> QuerySet[Product]:
+    """Products of the organisations ``user`` belongs to."""
+    return Product.objects.filter(organisation__in=visible_organisations(user)).select_related(
+        "organisation"
+    )
