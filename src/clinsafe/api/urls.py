@@ -8,10 +8,10 @@ from clinsafe.hazards.api import ControlViewSet, HazardViewSet, RiskEstimateView
 from clinsafe.products.api import ProductViewSet
 
 router = DefaultRouter()
-router.register("products", ProductViewSet, basename="product")
-router.register("hazards", HazardViewSet, basename="hazard")
-router.register("risk-estimates", RiskEstimateViewSet, basename="riskestimate")
-router.register("controls", ControlViewSet, basename="control")
+router.register("products", ProductViewSet, basename="api-product")
+router.register("hazards", HazardViewSet, basename="api-hazard")
+router.register("risk-estimates", RiskEstimateViewSet, basename="api-riskestimate")
+router.register("controls", ControlViewSet, basename="api-control")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

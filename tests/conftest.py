@@ -1,0 +1,128 @@
+"""Named people with different rights, used across the suite.
+
+Priya is the CSO, Tom a clinical reviewer, Sam an engineer, Helen the accountable
+executive and Alex a viewer, all at Northwind; Charlie is the CSO of another organisation.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from rest_framework.test import APIClient
+
+from clinsafe.core.models import Membership, Organisation, OrganisationKind, Role
+from clinsafe.hazards import services
+from clinsafe.hazards.models import Hazard, Stage
+from clinsafe.products.models import Product
+from clinsafe.risk import Likelihood, Severity
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_person(username: str, organisation: Organisation, role: str, name: str) -> Any:
+    first, last = name.split(" ", 1)
+    user = get_user_model().objects.create_user(
+        username=username, password=PASSWORD, first_name=first, last_name=last
+    )
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+@pytest.fixture
+def northwind(db: Any) -> Organisation:
+    return Organisation.objects.create(
+        name="Northwind Health", slug="northwind", kind=OrganisationKind.MANUFACTURER
+    )
+
+
+@pytest.fixture
+def elsewhere(db: Any) -> Organisation:
+    return Organisation.objects.create(
+        name="Elsewhere Trust", slug="elsewhere", kind=OrganisationKind.HEALTH_ORGANISATION
+    )
+
+
+@pytest.fixture
+def priya(northwind: Organisation) -> Any:
+    return make_person("priya", northwind, Role.CSO, "Priya Shah")
+
+
+@pytest.fixture
+def tom(northwind: Organisation) -> Any:
+    return make_person("tom", northwind, Role.REVIEWER, "Tom Okafor")
+
+
+@pytest.fixture
+def sam(northwind: Organisation) -> Any:
+    return make_person("sam", northwind, Role.ENGINEER, "Sam Lee")
+
+
+@pytest.fixture
+def helen(northwind: Organisation) -> Any:
+    return make_person("helen", northwind, Role.EXECUTIVE, "Helen Ward")
+
+
+@pytest.fixture
+def alex(northwind: Organisation) -> Any:
+    return make_person("alex", northwind, Role.VIEWER, "Alex Morgan")
+
+
+@pytest.fixture
+def charlie(elsewhere: Organisation) -> Any:
+    return make_person("charlie", elsewhere, Role.CSO, "Charlie Brown")
+
+
+@pytest.fixture
+def product(northwind: Organisation) -> Product:
+    return Product.objects.create(organisation=northwind, name="MedsFlow", slug="medsflow")
+
+
+@pytest.fixture
+def other_product(elsewhere: Organisation) -> Product:
+    return Product.objects.create(organisation=elsewhere, name="Local PAS", slug="local-pas")
+
+
+def raise_hazard(product: Product, actor: Any, **fields: Any) -> Hazard:
+    defaults = {
+        "title": "Dose shown in the wrong unit",
+        "description": "Micrograms shown as milligrams.",
+        "causes": ["Unit conversion bug"],
+        "effects": ["Overdose"],
+        "harm": "Death of one patient.",
+    }
+    return services.create_hazard(actor=actor, product=product, **{**defaults, **fields})
+
+
+def assessed_hazard(product: Product, actor: Any, **fields: Any) -> Hazard:
+    """A hazard with initial risk Major/Medium (3) and residual Major/Very low (2)."""
+    hazard = raise_hazard(product, actor, **fields)
+    services.assess_risk(
+        actor=actor, hazard=hazard, stage=Stage.INITIAL,
+        severity=Severity.MAJOR, likelihood=Likelihood.MEDIUM,
+    )
+    services.assess_risk(
+        actor=actor, hazard=hazard, stage=Stage.RESIDUAL,
+        severity=Severity.MAJOR, likelihood=Likelihood.VERY_LOW,
+    )
+    hazard.refresh_from_db()
+    return hazard
+
+
+@pytest.fixture
+def hazard(product: Product, tom: Any) -> Hazard:
+    return assessed_hazard(product, tom)
+
+
+def logged_in(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def api_as(user: Any) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
