@@ -158,6 +158,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # NHS.UK frontend comes from npm (node_modules/, installed by the set-up scripts).
 NHSUK_FRONTEND_DIR = Path(
     os.environ.get("CLINSAFE_NHSUK_FRONTEND_DIR")
