@@ -100,12 +100,18 @@ def assessed_hazard(product: Product, actor: Any, **fields: Any) -> Hazard:
     """A hazard with initial risk Major/Medium (3) and residual Major/Very low (2)."""
     hazard = raise_hazard(product, actor, **fields)
     services.assess_risk(
-        actor=actor, hazard=hazard, stage=Stage.INITIAL,
-        severity=Severity.MAJOR, likelihood=Likelihood.MEDIUM,
+        actor=actor,
+        hazard=hazard,
+        stage=Stage.INITIAL,
+        severity=Severity.MAJOR,
+        likelihood=Likelihood.MEDIUM,
     )
     services.assess_risk(
-        actor=actor, hazard=hazard, stage=Stage.RESIDUAL,
-        severity=Severity.MAJOR, likelihood=Likelihood.VERY_LOW,
+        actor=actor,
+        hazard=hazard,
+        stage=Stage.RESIDUAL,
+        severity=Severity.MAJOR,
+        likelihood=Likelihood.VERY_LOW,
     )
     hazard.refresh_from_db()
     return hazard

@@ -79,9 +79,7 @@ class TestCreateHazard:
 
 
 class TestEditHazard:
-    def test_it_saves_the_change_bumps_the_version_and_records_before_and_after(
-        self, product, tom
-    ):
+    def test_it_saves_the_change_bumps_the_version_and_records_before_and_after(self, product, tom):
         hazard = raise_hazard(product, tom)
         hazard = services.edit_hazard(actor=tom, hazard=hazard, version=1, title="Unit error")
         assert (hazard.title, hazard.version) == ("Unit error", 2)
@@ -91,7 +89,10 @@ class TestEditHazard:
     def test_an_edit_based_on_a_stale_version_is_refused_and_nothing_changes(self, product, tom):
         hazard = raise_hazard(product, tom)
         services.edit_hazard(actor=tom, hazard=hazard, version=1, title="First edit")
-        with pytest.raises(StaleEdit, match=r"^H-001 was changed by someone else .* \(you had version 1, it is now version 2\)"):
+        with pytest.raises(
+            StaleEdit,
+            match=r"^H-001 was changed by someone else .* \(you had version 1, it is now version 2",
+        ):
             services.edit_hazard(actor=tom, hazard=hazard, version=1, title="Second edit")
         hazard.refresh_from_db()
         assert hazard.title == "First edit"
@@ -148,7 +149,11 @@ class TestAssessRisk:
     def test_a_raised_residual_severity_is_rejected(self, hazard, tom):
         with pytest.raises(ValidationError) as error:
             services.assess_risk(
-                actor=tom, hazard=hazard, stage="residual", severity=5, likelihood=1,
+                actor=tom,
+                hazard=hazard,
+                stage="residual",
+                severity=5,
+                likelihood=1,
                 rationale="why not",
             )
         assert messages_of(error)["severity"][0].startswith(
@@ -163,14 +168,20 @@ class TestAssessRisk:
             )
         assert list(messages_of(error)) == ["rationale"]
         estimate = services.assess_risk(
-            actor=tom, hazard=hazard, stage="residual", severity=3, likelihood=1,
+            actor=tom,
+            hazard=hazard,
+            stage="residual",
+            severity=3,
+            likelihood=1,
             rationale="The pump's hard limit caps the dose.",
         )
         assert estimate.rating == 2
 
     def test_an_initial_severity_below_the_residual_one_is_rejected(self, hazard, tom):
         with pytest.raises(ValidationError) as error:
-            services.assess_risk(actor=tom, hazard=hazard, stage="initial", severity=3, likelihood=3)
+            services.assess_risk(
+                actor=tom, hazard=hazard, stage="initial", severity=3, likelihood=3
+            )
         assert messages_of(error)["severity"] == [
             "The current residual severity is Major; the initial severity cannot be below it. "
             "Re-assess the residual risk first."
@@ -179,7 +190,9 @@ class TestAssessRisk:
     def test_unknown_severity_and_stage_are_named(self, product, tom):
         hazard = raise_hazard(product, tom)
         with pytest.raises(ValidationError) as error:
-            services.assess_risk(actor=tom, hazard=hazard, stage="initial", severity=9, likelihood=1)
+            services.assess_risk(
+                actor=tom, hazard=hazard, stage="initial", severity=9, likelihood=1
+            )
         assert messages_of(error)["severity"][0].startswith("Severity must be one of 1 (Minor)")
         with pytest.raises(ValidationError) as error:
             services.assess_risk(actor=tom, hazard=hazard, stage="final", severity=1, likelihood=1)
@@ -189,8 +202,11 @@ class TestAssessRisk:
         hazard = raise_hazard(product, tom)
         with pytest.raises(PermissionDenied, match="You may not assess risk"):
             services.assess_risk(
-                actor=sam, hazard=hazard, stage=Stage.INITIAL,
-                severity=Severity.MINOR, likelihood=Likelihood.LOW,
+                actor=sam,
+                hazard=hazard,
+                stage=Stage.INITIAL,
+                severity=Severity.MINOR,
+                likelihood=Likelihood.LOW,
             )
 
 
@@ -202,7 +218,10 @@ class TestHazardStatus:
             )
         assert messages_of(error) == {"reason": ["Say why the hazard is closed."]}
         hazard = services.change_hazard_status(
-            actor=priya, hazard=hazard, version=hazard.version, status="closed",
+            actor=priya,
+            hazard=hazard,
+            version=hazard.version,
+            status="closed",
             reason="Feature removed in 2.4.",
         )
         assert hazard.status == HazardStatus.CLOSED
@@ -213,9 +232,7 @@ class TestHazardStatus:
     def test_accepting_needs_a_residual_estimate(self, product, priya):
         hazard = raise_hazard(product, priya)
         with pytest.raises(ValidationError) as error:
-            services.change_hazard_status(
-                actor=priya, hazard=hazard, version=1, status="accepted"
-            )
+            services.change_hazard_status(actor=priya, hazard=hazard, version=1, status="accepted")
         assert messages_of(error) == {
             "status": ["A hazard can be accepted only once its residual risk is assessed."]
         }
@@ -241,8 +258,11 @@ class TestWithdrawal:
 class TestControls:
     def test_a_control_is_added_linked_and_recorded(self, hazard, sam):
         control = services.add_control(
-            actor=sam, product=hazard.product, hazards=[hazard],
-            description="Units rendered by one formatter", kind=ControlKind.DESIGN,
+            actor=sam,
+            product=hazard.product,
+            hazards=[hazard],
+            description="Units rendered by one formatter",
+            kind=ControlKind.DESIGN,
         )
         assert control.reference == "C-001"
         assert list(control.hazards.all()) == [hazard]
@@ -252,8 +272,11 @@ class TestControls:
     def test_a_verified_control_needs_its_evidence(self, hazard, sam):
         with pytest.raises(ValidationError) as error:
             services.add_control(
-                actor=sam, product=hazard.product, description="Unit test",
-                kind=ControlKind.TESTING, status=ControlStatus.VERIFIED,
+                actor=sam,
+                product=hazard.product,
+                description="Unit test",
+                kind=ControlKind.TESTING,
+                status=ControlStatus.VERIFIED,
             )
         assert messages_of(error) == {
             "verification_evidence": [
@@ -290,7 +313,10 @@ class TestControls:
             actor=sam, product=hazard.product, description="Banner", kind="design"
         )
         control = services.edit_control(
-            actor=sam, control=control, version=1, status="verified",
+            actor=sam,
+            control=control,
+            version=1,
+            status="verified",
             verification_evidence="Test report TR-1",
         )
         assert control.status == "verified" and control.version == 2

@@ -57,7 +57,9 @@ class TestHazardLog:
         services.withdraw_hazard(actor=tom, hazard=hazard, version=hazard.version, reason="Dup")
         client = logged_in(tom)
         assert list(client.get(log_url(hazard.product)).context["page"]) == []
-        assert [h.pk for h in client.get(log_url(hazard.product, "?withdrawn=true")).context["page"]] == [hazard.pk]
+        assert [
+            h.pk for h in client.get(log_url(hazard.product, "?withdrawn=true")).context["page"]
+        ] == [hazard.pk]
 
     def test_it_is_paginated(self, product, tom):
         generate_hazards(product, 60, author=tom)
@@ -89,7 +91,10 @@ class TestHazardLog:
 class TestHazardPage:
     def test_it_shows_estimates_on_the_matrix_controls_and_history(self, hazard, sam, tom):
         services.add_control(
-            actor=sam, product=hazard.product, hazards=[hazard], description="One formatter",
+            actor=sam,
+            product=hazard.product,
+            hazards=[hazard],
+            description="One formatter",
             kind="design",
         )
         html = logged_in(tom).get(hazard_url(hazard)).content.decode()
@@ -114,8 +119,13 @@ class TestHazardForms:
     def test_tom_raises_a_hazard(self, product, tom):
         response = logged_in(tom).post(
             f"/products/{product.slug}/hazards/new/",
-            {"title": "Wrong patient", "description": "Saved to the wrong record.",
-             "causes": "Two tabs open\n\nBanner stale", "effects": "", "owner": tom.pk},
+            {
+                "title": "Wrong patient",
+                "description": "Saved to the wrong record.",
+                "causes": "Two tabs open\n\nBanner stale",
+                "effects": "",
+                "owner": tom.pk,
+            },
         )
         hazard = Hazard.objects.get()
         assert response.status_code == 302 and response["Location"] == hazard_url(hazard)
@@ -145,8 +155,10 @@ class TestHazardForms:
             hazard_url(hazard, "assess/residual/"), {"severity": 3, "likelihood": 1}
         )
         assert response.status_code == 200
-        assert response.context["form"].errors["rationale"][0].startswith(
-            "Residual severity (Considerable) is below the initial severity (Major)"
+        assert (
+            response.context["form"]
+            .errors["rationale"][0]
+            .startswith("Residual severity (Considerable) is below the initial severity (Major)")
         )
         assert RiskEstimate.objects.filter(hazard=hazard).count() == 2
 
@@ -171,14 +183,24 @@ class TestHazardForms:
     def test_tom_adds_a_control_then_sam_verifies_it(self, hazard, tom, sam):
         logged_in(tom).post(
             hazard_url(hazard, "controls/new/"),
-            {"description": "One formatter", "kind": "design", "origin": "additional",
-             "status": "implemented"},
+            {
+                "description": "One formatter",
+                "kind": "design",
+                "origin": "additional",
+                "status": "implemented",
+            },
         )
         control = hazard.controls.get()
         response = logged_in(sam).post(
             f"/products/{hazard.product.slug}/controls/C-001/edit/",
-            {"description": "One formatter", "kind": "design", "origin": "additional",
-             "status": "verified", "verification_evidence": "UT-114", "version": 1},
+            {
+                "description": "One formatter",
+                "kind": "design",
+                "origin": "additional",
+                "status": "verified",
+                "verification_evidence": "UT-114",
+                "version": 1,
+            },
         )
         assert response.status_code == 302
         control.refresh_from_db()
@@ -192,11 +214,12 @@ class TestRiskMatrix:
         assessed_hazard(product, tom)
         raise_hazard(product, tom)
         page = logged_in(tom).get(f"/products/{product.slug}/matrix/?stage=residual")
-        cells = {
-            (c.severity, c.likelihood): c for _l, row in page.context["grid"] for c in row
-        }
+        cells = {(c.severity, c.likelihood): c for _l, row in page.context["grid"] for c in row}
         assert cells[(4, 1)].count == 2 and cells[(4, 1)].rating == 2
         assert sum(c.count for c in cells.values()) == 2
         assert page.context["not_assessed"] == 1
         html = page.content.decode()
-        assert f'href="/products/{product.slug}/?residual_severity=4&amp;residual_likelihood=1"' in html
+        assert (
+            f'href="/products/{product.slug}/?residual_severity=4&amp;residual_likelihood=1"'
+            in html
+        )

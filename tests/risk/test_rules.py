@@ -13,9 +13,10 @@ def codes(violations):
 
 
 def test_lowering_only_the_likelihood_needs_no_rationale():
-    assert check_residual(
-        (Severity.MAJOR, Likelihood.HIGH), (Severity.MAJOR, Likelihood.LOW), ""
-    ) == []
+    assert (
+        check_residual((Severity.MAJOR, Likelihood.HIGH), (Severity.MAJOR, Likelihood.LOW), "")
+        == []
+    )
 
 
 def test_a_residual_severity_above_the_initial_one_is_rejected_even_with_a_rationale():
@@ -35,11 +36,14 @@ def test_a_lowered_severity_needs_a_written_rationale():
     )
     assert codes(violations) == ["lowered_severity_needs_rationale"]
     assert violations[0].field == "rationale"
-    assert check_residual(
-        (Severity.CATASTROPHIC, Likelihood.LOW),
-        (Severity.MAJOR, Likelihood.LOW),
-        "Downtime charts limit the harm to one ward.",
-    ) == []
+    assert (
+        check_residual(
+            (Severity.CATASTROPHIC, Likelihood.LOW),
+            (Severity.MAJOR, Likelihood.LOW),
+            "Downtime charts limit the harm to one ward.",
+        )
+        == []
+    )
 
 
 def test_a_residual_rating_above_the_initial_one_needs_a_rationale():

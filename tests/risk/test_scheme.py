@@ -7,7 +7,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, RiskScheme, Severity, acceptability, rating
+from clinsafe.risk import (
+    NHS_EXAMPLE_SCHEME,
+    Likelihood,
+    RiskScheme,
+    Severity,
+    acceptability,
+    rating,
+)
 
 # The table as DCB0129's example scheme prints it: rows by likelihood, columns Minor..Catastrophic.
 TABLE = {

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import models
 
 from clinsafe.audit.models import AuditEvent, EventType
 from clinsafe.core.models import Organisation
 
 
-def display_name(user: AbstractBaseUser) -> str:
+def display_name(user: User) -> str:
     full = user.get_full_name() if hasattr(user, "get_full_name") else ""
     username = user.get_username()
     return f"{full} ({username})" if full else username
@@ -20,7 +20,7 @@ def display_name(user: AbstractBaseUser) -> str:
 def record_event(
     event_type: EventType,
     *,
-    actor: AbstractBaseUser,
+    actor: User,
     subject: models.Model,
     organisation: Organisation,
     data: dict[str, Any] | None = None,
@@ -43,6 +43,4 @@ def record_event(
 
 
 def history_of(subject: models.Model) -> models.QuerySet[AuditEvent]:
-    return AuditEvent.objects.filter(
-        subject_type=subject._meta.label_lower, subject_id=subject.pk
-    )
+    return AuditEvent.objects.filter(subject_type=subject._meta.label_lower, subject_id=subject.pk)

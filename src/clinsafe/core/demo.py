@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from clinsafe.core.models import Membership, Organisation, OrganisationKind, Role
@@ -62,58 +61,99 @@ HAZARDS = [
         "Dose shown in the wrong unit",
         "A prescribed dose is displayed in a different unit from the one prescribed "
         "(e.g. micrograms shown as milligrams).",
-        ["Unit conversion error in the dose display component",
-         "Drug dictionary update changes the default unit"],
-        ["Nurse administers a dose 1,000 times larger or smaller than intended",
-         "Pharmacist verifies an order against the wrong unit"],
+        [
+            "Unit conversion error in the dose display component",
+            "Drug dictionary update changes the default unit",
+        ],
+        [
+            "Nurse administers a dose 1,000 times larger or smaller than intended",
+            "Pharmacist verifies an order against the wrong unit",
+        ],
         "Overdose or underdose of a high-risk medicine (e.g. digoxin, fentanyl) causing death "
         "or serious harm.",
         "Inpatient wards; adult and paediatric patients; nurses administering, pharmacists "
         "verifying.",
-        (S.MAJOR, L.MEDIUM), (S.MAJOR, L.VERY_LOW),
-        [DemoControl("Units are stored with every dose and rendered from one formatter; "
-                     "'micrograms' is never abbreviated.", ControlKind.DESIGN, V,
-                     evidence="Unit rendering test suite UT-DOSE-114, release 2.3 test report."),
-         DemoControl("Automated regression test of dose display against the dictionary for all "
-                     "high-risk medicines on every dictionary update.", ControlKind.TESTING, V,
-                     evidence="CI job dictionary-regression, run 2026-10-02.")],
+        (S.MAJOR, L.MEDIUM),
+        (S.MAJOR, L.VERY_LOW),
+        [
+            DemoControl(
+                "Units are stored with every dose and rendered from one formatter; "
+                "'micrograms' is never abbreviated.",
+                ControlKind.DESIGN,
+                V,
+                evidence="Unit rendering test suite UT-DOSE-114, release 2.3 test report.",
+            ),
+            DemoControl(
+                "Automated regression test of dose display against the dictionary for all "
+                "high-risk medicines on every dictionary update.",
+                ControlKind.TESTING,
+                V,
+                evidence="CI job dictionary-regression, run 2026-10-02.",
+            ),
+        ],
         HazardStatus.CONTROLLED,
     ),
     DemoHazard(
         "Prescription recorded against the wrong patient",
         "A prescription is saved to a different patient's record from the one the prescriber "
         "intended.",
-        ["Two patient records open in adjacent browser tabs",
-         "Patient banner not refreshed after a bed move"],
-        ["Intended patient misses a medicine", "Another patient receives a medicine not meant "
-         "for them"],
+        [
+            "Two patient records open in adjacent browser tabs",
+            "Patient banner not refreshed after a bed move",
+        ],
+        [
+            "Intended patient misses a medicine",
+            "Another patient receives a medicine not meant for them",
+        ],
         "Omission of critical medicine for one patient and administration of an unintended "
         "medicine to another; death possible with anticoagulants or insulin.",
         "All wards; prescribers with several patients open at once.",
-        (S.MAJOR, L.LOW), (S.MAJOR, L.VERY_LOW),
-        [DemoControl("Only one patient context per session; a second tab shows a blocking "
-                     "warning.", ControlKind.DESIGN, V, evidence="Test report TR-221."),
-         DemoControl("Patient banner with name, date of birth and NHS number on every "
-                     "prescribing screen, per ISB 1505.", ControlKind.DESIGN, ControlStatus.IMPLEMENTED,
-                     ControlOrigin.EXISTING)],
+        (S.MAJOR, L.LOW),
+        (S.MAJOR, L.VERY_LOW),
+        [
+            DemoControl(
+                "Only one patient context per session; a second tab shows a blocking warning.",
+                ControlKind.DESIGN,
+                V,
+                evidence="Test report TR-221.",
+            ),
+            DemoControl(
+                "Patient banner with name, date of birth and NHS number on every "
+                "prescribing screen, per ISB 1505.",
+                ControlKind.DESIGN,
+                ControlStatus.IMPLEMENTED,
+                ControlOrigin.EXISTING,
+            ),
+        ],
         HazardStatus.CONTROLLED,
     ),
     DemoHazard(
         "Allergy alert not shown",
         "A documented allergy does not trigger an alert when a medicine in the same class is "
         "prescribed.",
-        ["Allergy recorded as free text rather than coded", "Class mapping missing for a new "
-         "drug in the dictionary"],
+        [
+            "Allergy recorded as free text rather than coded",
+            "Class mapping missing for a new drug in the dictionary",
+        ],
         ["Prescriber is not warned of the allergy"],
         "Anaphylaxis or severe allergic reaction in one patient.",
         "All settings; patients with recorded allergies.",
-        (S.MAJOR, L.MEDIUM), (S.MAJOR, L.LOW),
-        [DemoControl("Free-text allergies are flagged on the banner as 'unverified allergy: "
-                     "check'.", ControlKind.DESIGN),
-         DemoControl("Pharmacist reconciliation of allergies within 24 hours of admission.",
-                     ControlKind.BUSINESS_PROCESS, origin=ControlOrigin.EXISTING),
-         DemoControl("Training module on coding allergies.", ControlKind.TRAINING,
-                     ControlStatus.PROPOSED)],
+        (S.MAJOR, L.MEDIUM),
+        (S.MAJOR, L.LOW),
+        [
+            DemoControl(
+                "Free-text allergies are flagged on the banner as 'unverified allergy: check'.",
+                ControlKind.DESIGN,
+            ),
+            DemoControl(
+                "Pharmacist reconciliation of allergies within 24 hours of admission.",
+                ControlKind.BUSINESS_PROCESS,
+                origin=ControlOrigin.EXISTING,
+            ),
+            DemoControl(
+                "Training module on coding allergies.", ControlKind.TRAINING, ControlStatus.PROPOSED
+            ),
+        ],
         rationale="Free-text allergies cannot be matched reliably; the residual likelihood "
         "rests on pharmacist reconciliation.",
     ),
@@ -125,28 +165,41 @@ HAZARDS = [
         ["First dose given late"],
         "Delayed time-critical medicine (e.g. antibiotics in sepsis, Parkinson's medicines).",
         "Acute wards; time-critical medicines.",
-        (S.CONSIDERABLE, L.MEDIUM), (S.CONSIDERABLE, L.LOW),
-        [DemoControl("Administration chart refreshes on a push event and shows the time of the "
-                     "last refresh.", ControlKind.DESIGN, V, evidence="Load test LT-09: p99 "
-                     "delay 1.8 s at 3x peak."),
-         DemoControl("Queue depth alert to the service desk above 30 seconds' lag.",
-                     ControlKind.DESIGN)],
+        (S.CONSIDERABLE, L.MEDIUM),
+        (S.CONSIDERABLE, L.LOW),
+        [
+            DemoControl(
+                "Administration chart refreshes on a push event and shows the time of the "
+                "last refresh.",
+                ControlKind.DESIGN,
+                V,
+                evidence="Load test LT-09: p99 delay 1.8 s at 3x peak.",
+            ),
+            DemoControl(
+                "Queue depth alert to the service desk above 30 seconds' lag.", ControlKind.DESIGN
+            ),
+        ],
         HazardStatus.CONTROLLED,
     ),
     DemoHazard(
         "Discontinued medicine still shown as active",
-        "A medicine stopped by the prescriber still appears as due on the administration "
-        "chart.",
-        ["Stop action fails silently when the network drops", "Stop date in the future "
-         "mis-parsed"],
+        "A medicine stopped by the prescriber still appears as due on the administration chart.",
+        ["Stop action fails silently when the network drops", "Stop date in the future mis-parsed"],
         ["Nurse administers a stopped medicine"],
         "Continued administration of a medicine stopped for harm, e.g. an anticoagulant before "
         "surgery.",
         "Inpatient wards.",
-        (S.MAJOR, L.LOW), (S.MAJOR, L.VERY_LOW),
-        [DemoControl("Stop actions are confirmed by the server before the chart changes; "
-                     "failures are shown to the prescriber.", ControlKind.DESIGN, V,
-                     evidence="Fault-injection test FI-07.")],
+        (S.MAJOR, L.LOW),
+        (S.MAJOR, L.VERY_LOW),
+        [
+            DemoControl(
+                "Stop actions are confirmed by the server before the chart changes; "
+                "failures are shown to the prescriber.",
+                ControlKind.DESIGN,
+                V,
+                evidence="Fault-injection test FI-07.",
+            )
+        ],
         HazardStatus.CONTROLLED,
     ),
     DemoHazard(
@@ -157,11 +210,19 @@ HAZARDS = [
         ["Serious interaction not acted on"],
         "Harm from a serious interaction, e.g. serotonin syndrome or QT prolongation.",
         "All prescribers.",
-        (S.MAJOR, L.HIGH), (S.MAJOR, L.MEDIUM),
-        [DemoControl("Only severe interactions interrupt; others are shown passively.",
-                     ControlKind.DESIGN),
-         DemoControl("Quarterly review of override rates by the medication safety committee.",
-                     ControlKind.BUSINESS_PROCESS, ControlStatus.PROPOSED)],
+        (S.MAJOR, L.HIGH),
+        (S.MAJOR, L.MEDIUM),
+        [
+            DemoControl(
+                "Only severe interactions interrupt; others are shown passively.",
+                ControlKind.DESIGN,
+            ),
+            DemoControl(
+                "Quarterly review of override rates by the medication safety committee.",
+                ControlKind.BUSINESS_PROCESS,
+                ControlStatus.PROPOSED,
+            ),
+        ],
         rationale="Passive display of lower-severity alerts lowers override rates but does not "
         "remove reliance on the prescriber's attention.",
     ),
@@ -170,26 +231,38 @@ HAZARDS = [
         "A paediatric dose is calculated from a weight recorded weeks earlier.",
         ["Weight not re-recorded on admission", "No check of the age of the weight"],
         ["Dose too high or too low for the child's current weight"],
-        "Over- or under-dosing of a child; serious harm with narrow-therapeutic-index "
-        "medicines.",
+        "Over- or under-dosing of a child; serious harm with narrow-therapeutic-index medicines.",
         "Paediatric wards and neonatal units.",
-        (S.MAJOR, L.MEDIUM), (S.MAJOR, L.LOW),
-        [DemoControl("Weight older than 7 days (neonates: 48 hours) blocks weight-based "
-                     "calculation until re-entered.", ControlKind.DESIGN, V,
-                     evidence="Test report TR-240.")],
+        (S.MAJOR, L.MEDIUM),
+        (S.MAJOR, L.LOW),
+        [
+            DemoControl(
+                "Weight older than 7 days (neonates: 48 hours) blocks weight-based "
+                "calculation until re-entered.",
+                ControlKind.DESIGN,
+                V,
+                evidence="Test report TR-240.",
+            )
+        ],
         HazardStatus.CONTROLLED,
     ),
     DemoHazard(
         "Look-alike drug names confused in search",
-        "Searching for a medicine shows look-alike names together, and the wrong one is "
-        "selected.",
+        "Searching for a medicine shows look-alike names together, and the wrong one is selected.",
         ["Search ranks by alphabetical order only"],
         ["Wrong medicine prescribed, e.g. hydroxyzine for hydralazine"],
         "Wrong medicine given to one patient; significant harm possible.",
         "All prescribers.",
-        (S.CONSIDERABLE, L.MEDIUM), (S.CONSIDERABLE, L.LOW),
-        [DemoControl("Tall-man lettering for look-alike names from the national list.",
-                     ControlKind.DESIGN, V, evidence="Dictionary configuration review CR-31.")],
+        (S.CONSIDERABLE, L.MEDIUM),
+        (S.CONSIDERABLE, L.LOW),
+        [
+            DemoControl(
+                "Tall-man lettering for look-alike names from the national list.",
+                ControlKind.DESIGN,
+                V,
+                evidence="Dictionary configuration review CR-31.",
+            )
+        ],
     ),
     DemoHazard(
         "System unavailable during a drug round",
@@ -198,12 +271,22 @@ HAZARDS = [
         ["Nurses cannot see what is due", "Doses missed or duplicated"],
         "Missed or duplicated doses across a ward.",
         "All wards; downtime.",
-        (S.CATASTROPHIC, L.LOW), (S.MAJOR, L.LOW),
-        [DemoControl("Read-only downtime chart printed every 4 hours per ward.",
-                     ControlKind.BUSINESS_PROCESS, V, ControlOrigin.EXISTING,
-                     evidence="Downtime drill 2026-09-14 report."),
-         DemoControl("Deployments outside drug-round times, with automatic rollback.",
-                     ControlKind.DESIGN, ControlStatus.IMPLEMENTED)],
+        (S.CATASTROPHIC, L.LOW),
+        (S.MAJOR, L.LOW),
+        [
+            DemoControl(
+                "Read-only downtime chart printed every 4 hours per ward.",
+                ControlKind.BUSINESS_PROCESS,
+                V,
+                ControlOrigin.EXISTING,
+                evidence="Downtime drill 2026-09-14 report.",
+            ),
+            DemoControl(
+                "Deployments outside drug-round times, with automatic rollback.",
+                ControlKind.DESIGN,
+                ControlStatus.IMPLEMENTED,
+            ),
+        ],
         rationale="Downtime charts limit the outage to one ward's round at most, so the worst "
         "credible harm falls from several patients to one.",
     ),
@@ -214,22 +297,38 @@ HAZARDS = [
         ["Pump programmed at 1 mL/h instead of 0.6 mL/h"],
         "Overdose of an infusion in a neonate.",
         "Neonatal and paediatric intensive care.",
-        (S.MAJOR, L.LOW), (S.MAJOR, L.VERY_LOW),
-        [DemoControl("Rates shown to the precision prescribed; trailing zeros never shown, "
-                     "leading zeros always.", ControlKind.DESIGN, V, evidence="UT-RATE-12.")],
+        (S.MAJOR, L.LOW),
+        (S.MAJOR, L.VERY_LOW),
+        [
+            DemoControl(
+                "Rates shown to the precision prescribed; trailing zeros never shown, "
+                "leading zeros always.",
+                ControlKind.DESIGN,
+                V,
+                evidence="UT-RATE-12.",
+            )
+        ],
         HazardStatus.ACCEPTED,
     ),
     DemoHazard(
         "Incomplete medicines reconciliation at discharge",
         "The discharge summary omits medicines changed during the stay.",
-        ["Changes made on paper during downtime not entered", "Summary built from the "
-         "admission list"],
+        [
+            "Changes made on paper during downtime not entered",
+            "Summary built from the admission list",
+        ],
         ["GP continues a stopped medicine or omits a new one"],
         "Harm after discharge from an omitted or continued medicine.",
         "Discharge; GPs receiving summaries.",
-        (S.CONSIDERABLE, L.MEDIUM), None,
-        [DemoControl("Discharge summary lists started, stopped and changed medicines "
-                     "separately.", ControlKind.DESIGN, ControlStatus.PROPOSED)],
+        (S.CONSIDERABLE, L.MEDIUM),
+        None,
+        [
+            DemoControl(
+                "Discharge summary lists started, stopped and changed medicines separately.",
+                ControlKind.DESIGN,
+                ControlStatus.PROPOSED,
+            )
+        ],
     ),
     DemoHazard(
         "Controlled drug administered without a second checker",
@@ -238,12 +337,22 @@ HAZARDS = [
         ["Administration errors of controlled drugs go unchecked"],
         "Opioid overdose in one patient.",
         "Wards administering controlled drugs.",
-        (S.MAJOR, L.LOW), (S.MAJOR, L.VERY_LOW),
-        [DemoControl("Second-checker step enforced for Schedule 2 and 3 drugs; not "
-                     "configurable.", ControlKind.DESIGN, V, evidence="TR-255."),
-         DemoControl("Deploying organisations must configure ward lists so that every ward "
-                     "administering controlled drugs is covered.", ControlKind.TRANSFERRED,
-                     ControlStatus.PROPOSED)],
+        (S.MAJOR, L.LOW),
+        (S.MAJOR, L.VERY_LOW),
+        [
+            DemoControl(
+                "Second-checker step enforced for Schedule 2 and 3 drugs; not configurable.",
+                ControlKind.DESIGN,
+                V,
+                evidence="TR-255.",
+            ),
+            DemoControl(
+                "Deploying organisations must configure ward lists so that every ward "
+                "administering controlled drugs is covered.",
+                ControlKind.TRANSFERRED,
+                ControlStatus.PROPOSED,
+            ),
+        ],
         HazardStatus.TRANSFERRED,
     ),
     DemoHazard(
@@ -253,9 +362,16 @@ HAZARDS = [
         ["Nurse misses a tapering schedule"],
         "Wrong dose on a reducing regimen, e.g. steroids.",
         "Inpatient wards.",
-        (S.SIGNIFICANT, L.MEDIUM), (S.SIGNIFICANT, L.LOW),
-        [DemoControl("Truncated text shows an ellipsis and expands on selection.",
-                     ControlKind.DESIGN, V, evidence="UI review UR-18.")],
+        (S.SIGNIFICANT, L.MEDIUM),
+        (S.SIGNIFICANT, L.LOW),
+        [
+            DemoControl(
+                "Truncated text shows an ellipsis and expands on selection.",
+                ControlKind.DESIGN,
+                V,
+                evidence="UI review UR-18.",
+            )
+        ],
         HazardStatus.CONTROLLED,
     ),
     DemoHazard(
@@ -265,9 +381,15 @@ HAZARDS = [
         ["Dose range warnings missing or wrong"],
         "Overdose not flagged for one patient.",
         "All prescribers.",
-        (S.MAJOR, L.LOW), None,
-        [DemoControl("Release checklist item: confirm rule-set version matches the "
-                     "dictionary.", ControlKind.BUSINESS_PROCESS, ControlStatus.PROPOSED)],
+        (S.MAJOR, L.LOW),
+        None,
+        [
+            DemoControl(
+                "Release checklist item: confirm rule-set version matches the dictionary.",
+                ControlKind.BUSINESS_PROCESS,
+                ControlStatus.PROPOSED,
+            )
+        ],
     ),
 ]
 
@@ -279,12 +401,11 @@ def demo_credentials() -> list[tuple[str, str]]:
 @transaction.atomic
 def load_demo() -> Product:
     """Create the demo organisation, people, product and hazard log unless already there."""
-    User = get_user_model()
     organisation, _ = Organisation.objects.get_or_create(
         slug="northwind-health",
         defaults={"name": "Northwind Health Software Ltd", "kind": OrganisationKind.MANUFACTURER},
     )
-    people: dict[str, AbstractBaseUser] = {}
+    people: dict[str, User] = {}
     for username, first, last, role in DEMO_PEOPLE:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
@@ -314,7 +435,7 @@ def load_demo() -> Product:
     return product
 
 
-def _load_hazard_log(product: Product, people: dict[str, AbstractBaseUser]) -> None:
+def _load_hazard_log(product: Product, people: dict[str, User]) -> None:
     cso, reviewer, engineer = people["cso"], people["reviewer"], people["engineer"]
     owners = [cso, reviewer, engineer]
     for index, demo in enumerate(HAZARDS):

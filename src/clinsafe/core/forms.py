@@ -58,7 +58,9 @@ def run_service(form: forms.Form, action: Callable[[], T]) -> T | None:
 
 
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
-    errors = error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+    errors = (
+        error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}
+    )
     for field, messages in errors.items():
         target = field if field in form.fields else None
         for message in messages:

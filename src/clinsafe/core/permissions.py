@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 
@@ -42,10 +41,11 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.WITHDRAW_CONTROL: _CLINICAL,
 }
 
-User = AbstractBaseUser | AnonymousUser
+# Whoever makes a request: services refuse anyone who is not a signed-in member.
+Actor = User | AnonymousUser
 
 
-def roles_in(user: User, organisation: Organisation) -> set[str]:
+def roles_in(user: Actor, organisation: Organisation) -> set[str]:
     if not user.is_authenticated:
         return set()
     return set(
@@ -55,28 +55,30 @@ def roles_in(user: User, organisation: Organisation) -> set[str]:
     )
 
 
-def can(user: User, action: Action, organisation: Organisation) -> bool:
+def can(user: Actor, action: Action, organisation: Organisation) -> bool:
     return bool(roles_in(user, organisation) & POLICY[action])
 
 
-def require(user: User, action: Action, organisation: Organisation) -> None:
-    """Raise PermissionDenied, saying which roles may, unless ``user`` may ``action``."""
+def require(user: Actor, action: Action, organisation: Organisation) -> User:
+    """Return ``user`` if they may ``action``; otherwise raise PermissionDenied naming
+    the roles that may."""
     if can(user, action, organisation):
-        return
+        assert isinstance(user, User)
+        return user
     allowed = ", ".join(sorted(Role(role).label for role in POLICY[action]))
     raise PermissionDenied(
         f"You may not {action} in {organisation.name}: that needs one of these roles: {allowed}."
     )
 
 
-def visible_organisations(user: User) -> QuerySet[Organisation]:
+def visible_organisations(user: Actor) -> QuerySet[Organisation]:
     """Organisations whose records ``user`` may read: those they belong to."""
     if not user.is_authenticated:
         return Organisation.objects.none()
     return Organisation.objects.filter(memberships__user=user).distinct()
 
 
-def allowed_actions(user: User, organisation: Organisation) -> set[str]:
+def allowed_actions(user: Actor, organisation: Organisation) -> set[str]:
     """Names of the actions ``user`` may take in ``organisation``, for showing buttons."""
     roles = roles_in(user, organisation)
     return {action.name for action, allowed in POLICY.items() if roles & allowed}

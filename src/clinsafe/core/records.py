@@ -21,7 +21,9 @@ def lock_for_edit(record: Record, expected_version: int | None) -> Record:
     locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
     current = locked.version  # type: ignore[attr-defined]
     if current != expected_version:
-        raise StaleEdit(getattr(locked, "reference", None) or str(locked), expected_version, current)
+        raise StaleEdit(
+            getattr(locked, "reference", None) or str(locked), expected_version, current
+        )
     return locked
 
 

@@ -7,12 +7,13 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinsafe.api.fields import UsernameField, VersionField
+from clinsafe.api.views import AppendOnlyViewSet, SafetyRecordViewSet
 from clinsafe.core.permissions import visible_organisations
 from clinsafe.hazards import services
 from clinsafe.hazards.filtersets import ControlFilterSet, HazardFilterSet
@@ -21,6 +22,7 @@ from clinsafe.hazards.models import (
     SEVERITY_CHOICES,
     Control,
     Hazard,
+    HazardQuerySet,
     HazardStatus,
     RiskEstimate,
     Stage,
@@ -30,7 +32,7 @@ from clinsafe.products.services import visible_products
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
 
-def _visible_hazards(request: Request) -> QuerySet[Hazard]:
+def _visible_hazards(request: Request) -> HazardQuerySet:
     return Hazard.objects.filter(product__organisation__in=visible_organisations(request.user))
 
 
@@ -64,7 +66,9 @@ class HazardSerializer(serializers.ModelSerializer):
     causes = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
     effects = serializers.ListField(child=serializers.CharField(max_length=2000), required=False)
     owner = UsernameField(required=False, allow_null=True)
-    raised_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    raised_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
     initial_risk = serializers.SerializerMethodField()
     residual_risk = serializers.SerializerMethodField()
     controls = serializers.SerializerMethodField()
@@ -146,13 +150,7 @@ class WithdrawSerializer(serializers.Serializer):
     version = VersionField()
 
 
-class HazardViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class HazardViewSet(SafetyRecordViewSet):
     """Hazards of your organisations' products. Withdrawn ones are listed with
     ``withdrawn=true``; none is ever deleted. Status changes and withdrawal are actions."""
 
@@ -193,7 +191,9 @@ class RiskEstimateSerializer(serializers.ModelSerializer):
     hazard = serializers.PrimaryKeyRelatedField(queryset=Hazard.objects.none())
     severity = serializers.ChoiceField(choices=SEVERITY_CHOICES)
     likelihood = serializers.ChoiceField(choices=LIKELIHOOD_CHOICES)
-    assessed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    assessed_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
+        slug_field="username", read_only=True
+    )
 
     class Meta:
         model = RiskEstimate
@@ -222,12 +222,7 @@ class RiskEstimateSerializer(serializers.ModelSerializer):
         return services.assess_risk(actor=self.context["request"].user, **validated_data)
 
 
-class RiskEstimateViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    viewsets.GenericViewSet,
-):
+class RiskEstimateViewSet(AppendOnlyViewSet):
     """Risk estimates. Creating one (re-)assesses a hazard; estimates are never changed,
     so the history of every assessment stays readable."""
 
@@ -300,13 +295,7 @@ class LinkSerializer(serializers.Serializer):
     hazard = serializers.IntegerField(help_text="Id of a hazard of the same product.")
 
 
-class ControlViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ControlViewSet(SafetyRecordViewSet):
     """Controls of your organisations' products; one control may mitigate several hazards."""
 
     serializer_class = ControlSerializer
@@ -355,5 +344,3 @@ def _validated(serializer_class: type[serializers.Serializer], request: Request)
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
-
-

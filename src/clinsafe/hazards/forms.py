@@ -31,7 +31,7 @@ class LinesField(forms.CharField):
         return "\n".join(value) if isinstance(value, list) else value
 
     def to_python(self, value: Any) -> list[str]:  # type: ignore[override]
-        text = super().to_python(value)
+        text = super().to_python(value) or ""
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -187,6 +187,7 @@ class LinkControlForm(NHSForm):
     def __init__(self, *args: Any, hazard: Hazard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["control"].queryset = (  # type: ignore[attr-defined]
-            Control.objects.filter(product=hazard.product_id, withdrawn_at__isnull=True)
-            .exclude(hazards=hazard)
+            Control.objects.filter(product=hazard.product_id, withdrawn_at__isnull=True).exclude(
+                hazards=hazard
+            )
         )

@@ -60,7 +60,7 @@ class Withdrawable(models.Model):
 
 class HazardQuerySet(models.QuerySet["Hazard"]):
     def with_current_risk(self) -> HazardQuerySet:
-        """Annotate the latest initial and residual estimate: {stage}_severity/_likelihood/_rating."""
+        """Annotate the latest estimate of each stage: {stage}_severity, _likelihood, _rating."""
         annotations = {}
         for stage in Stage.values:
             latest = RiskEstimate.objects.filter(hazard=OuterRef("pk"), stage=stage).order_by(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from clinsafe.hazards.models import (
@@ -31,13 +31,13 @@ def generate_hazards(
     product: Product,
     count: int,
     *,
-    author: AbstractBaseUser,
+    author: User,
     controls_per_hazard: int = 3,
     seed: int = 0,
 ) -> None:
     """Append ``count`` hazards to ``product``, each with 2 causes, 2 effects, initial and
     residual estimates and ``controls_per_hazard`` controls."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible sample data, not security
     first = product.next_hazard_number
     hazards = [
         Hazard(
@@ -91,7 +91,9 @@ def generate_hazards(
         Control.objects.filter(product=product, number__gte=first_control).order_by("number")
     )
     links = [
-        Control.hazards.through(control_id=control.pk, hazard_id=hazards[i // controls_per_hazard].pk)
+        Control.hazards.through(
+            control_id=control.pk, hazard_id=hazards[i // controls_per_hazard].pk
+        )
         for i, control in enumerate(controls)
     ]
     Control.hazards.through.objects.bulk_create(links, batch_size=BATCH)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +14,7 @@ from django.utils import timezone
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
 from clinsafe.core.models import Membership
-from clinsafe.core.permissions import Action, require
+from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.records import apply_changes, lock_for_edit
 from clinsafe.hazards.models import (
     STATUSES_NEEDING_REASON,
@@ -44,9 +44,9 @@ MAX_LINE = 2000
 # --- hazards -----------------------------------------------------------------------------
 
 
-def create_hazard(*, actor: AbstractBaseUser, product: Product, **fields: Any) -> Hazard:
+def create_hazard(*, actor: Actor, product: Product, **fields: Any) -> Hazard:
     """Raise a hazard in ``product``'s log; it gets the next never-used reference H-nnn."""
-    require(actor, Action.CREATE_HAZARD, product.organisation)
+    actor = require(actor, Action.CREATE_HAZARD, product.organisation)
     _refuse_unknown(fields, HAZARD_FIELDS, "hazard")
     hazard = Hazard(product=product, raised_by=actor, number=0, **fields)
     _validate_hazard(hazard)
@@ -63,11 +63,9 @@ def create_hazard(*, actor: AbstractBaseUser, product: Product, **fields: Any) -
     return hazard
 
 
-def edit_hazard(
-    *, actor: AbstractBaseUser, hazard: Hazard, version: int | None, **changes: Any
-) -> Hazard:
+def edit_hazard(*, actor: Actor, hazard: Hazard, version: int | None, **changes: Any) -> Hazard:
     """Change a hazard's description; refused if someone changed it since ``version``."""
-    require(actor, Action.EDIT_HAZARD, hazard.product.organisation)
+    actor = require(actor, Action.EDIT_HAZARD, hazard.product.organisation)
     _refuse_unknown(changes, HAZARD_FIELDS, "hazard")
     with transaction.atomic():
         hazard = lock_for_edit(hazard, version)
@@ -90,7 +88,7 @@ def edit_hazard(
 
 def change_hazard_status(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     hazard: Hazard,
     version: int | None,
     status: str,
@@ -98,7 +96,7 @@ def change_hazard_status(
 ) -> Hazard:
     """Move a hazard to ``status``. Closing or transferring needs a reason; accepting needs
     a residual risk estimate, since it is the residual risk that is accepted."""
-    require(actor, Action.CHANGE_HAZARD_STATUS, hazard.product.organisation)
+    actor = require(actor, Action.CHANGE_HAZARD_STATUS, hazard.product.organisation)
     if status not in HazardStatus.values:
         raise ValidationError(
             {"status": f"{status!r} is not a hazard status; use one of {HazardStatus.values}."}
@@ -119,7 +117,9 @@ def change_hazard_status(
                 {"status": "A hazard can be accepted only once its residual risk is assessed."}
             )
         if status == hazard.status:
-            raise ValidationError({"status": f"The hazard is already {hazard.get_status_display()}."})
+            raise ValidationError(
+                {"status": f"The hazard is already {hazard.get_status_display()}."}
+            )
         before = hazard.status
         hazard.status, hazard.status_reason = status, reason
         hazard.version += 1
@@ -135,11 +135,9 @@ def change_hazard_status(
     return hazard
 
 
-def withdraw_hazard(
-    *, actor: AbstractBaseUser, hazard: Hazard, version: int | None, reason: str
-) -> Hazard:
+def withdraw_hazard(*, actor: Actor, hazard: Hazard, version: int | None, reason: str) -> Hazard:
     """Withdraw a hazard entered in error. It stays on record, with its history."""
-    require(actor, Action.WITHDRAW_HAZARD, hazard.product.organisation)
+    actor = require(actor, Action.WITHDRAW_HAZARD, hazard.product.organisation)
     with transaction.atomic():
         hazard = lock_for_edit(hazard, version)
         _withdraw(actor, hazard, reason, EventType.HAZARD_WITHDRAWN)
@@ -148,7 +146,7 @@ def withdraw_hazard(
 
 def assess_risk(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     hazard: Hazard,
     stage: str,
     severity: int,
@@ -161,7 +159,7 @@ def assess_risk(
     against the current initial estimate, and a new initial estimate may not fall below
     the severity of the current residual one.
     """
-    require(actor, Action.ASSESS_RISK, hazard.product.organisation)
+    actor = require(actor, Action.ASSESS_RISK, hazard.product.organisation)
     if stage not in Stage.values:
         raise ValidationError({"stage": f"Stage must be one of {Stage.values}, not {stage!r}."})
     severity_value = _enum_member(Severity, severity, "severity")
@@ -233,13 +231,13 @@ def assess_risk(
 
 def add_control(
     *,
-    actor: AbstractBaseUser,
+    actor: Actor,
     product: Product,
     hazards: Iterable[Hazard] = (),
     **fields: Any,
 ) -> Control:
     """Record a control in ``product`` (reference C-nnn), linked to the hazards it mitigates."""
-    require(actor, Action.ADD_CONTROL, product.organisation)
+    actor = require(actor, Action.ADD_CONTROL, product.organisation)
     _refuse_unknown(fields, CONTROL_FIELDS, "control")
     hazards = list(hazards)
     control = Control(product=product, number=0, **fields)
@@ -263,11 +261,9 @@ def add_control(
     return control
 
 
-def edit_control(
-    *, actor: AbstractBaseUser, control: Control, version: int | None, **changes: Any
-) -> Control:
+def edit_control(*, actor: Actor, control: Control, version: int | None, **changes: Any) -> Control:
     """Change a control, e.g. record it implemented or verified with its evidence."""
-    require(actor, Action.EDIT_CONTROL, control.product.organisation)
+    actor = require(actor, Action.EDIT_CONTROL, control.product.organisation)
     _refuse_unknown(changes, CONTROL_FIELDS, "control")
     with transaction.atomic():
         control = lock_for_edit(control, version)
@@ -288,9 +284,9 @@ def edit_control(
     return control
 
 
-def link_control(*, actor: AbstractBaseUser, control: Control, hazard: Hazard) -> Control:
+def link_control(*, actor: Actor, control: Control, hazard: Hazard) -> Control:
     """Record that ``control`` mitigates ``hazard`` too."""
-    require(actor, Action.LINK_CONTROL, control.product.organisation)
+    actor = require(actor, Action.LINK_CONTROL, control.product.organisation)
     _check_linkable(control, hazard)
     with transaction.atomic():
         if control.hazards.filter(pk=hazard.pk).exists():
@@ -302,9 +298,9 @@ def link_control(*, actor: AbstractBaseUser, control: Control, hazard: Hazard) -
     return control
 
 
-def unlink_control(*, actor: AbstractBaseUser, control: Control, hazard: Hazard) -> Control:
+def unlink_control(*, actor: Actor, control: Control, hazard: Hazard) -> Control:
     """Record that ``control`` no longer mitigates ``hazard``."""
-    require(actor, Action.LINK_CONTROL, control.product.organisation)
+    actor = require(actor, Action.LINK_CONTROL, control.product.organisation)
     with transaction.atomic():
         if not control.hazards.filter(pk=hazard.pk).exists():
             raise ValidationError(
@@ -316,10 +312,10 @@ def unlink_control(*, actor: AbstractBaseUser, control: Control, hazard: Hazard)
 
 
 def withdraw_control(
-    *, actor: AbstractBaseUser, control: Control, version: int | None, reason: str
+    *, actor: Actor, control: Control, version: int | None, reason: str
 ) -> Control:
     """Withdraw a control entered in error. It stays on record, with its history."""
-    require(actor, Action.WITHDRAW_CONTROL, control.product.organisation)
+    actor = require(actor, Action.WITHDRAW_CONTROL, control.product.organisation)
     with transaction.atomic():
         control = lock_for_edit(control, version)
         _withdraw(actor, control, reason, EventType.CONTROL_WITHDRAWN)
@@ -336,15 +332,13 @@ def _next_number(product: Product, counter: str) -> int:
     return int(number)
 
 
-def _withdraw(
-    actor: AbstractBaseUser, record: Hazard | Control, reason: str, event: EventType
-) -> None:
+def _withdraw(actor: User, record: Hazard | Control, reason: str, event: EventType) -> None:
     _refuse_if_withdrawn(record)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why it is withdrawn; the record keeps the reason."})
     record.withdrawn_at = timezone.now()
-    record.withdrawn_by = actor  # type: ignore[assignment]
+    record.withdrawn_by = actor
     record.withdrawn_reason = reason
     record.version += 1
     record.save()
@@ -353,9 +347,7 @@ def _withdraw(
     )
 
 
-def _record_link(
-    event: EventType, actor: AbstractBaseUser, control: Control, hazard: Hazard
-) -> None:
+def _record_link(event: EventType, actor: User, control: Control, hazard: Hazard) -> None:
     for subject in (control, hazard):
         record_event(
             event,
@@ -409,9 +401,10 @@ def _check_linkable(control: Control, hazard: Hazard) -> None:
 
 
 def _check_member(user: Any, product: Product, errors: dict[str, Any]) -> None:
-    if user is not None and not Membership.objects.filter(
-        user=user, organisation=product.organisation_id
-    ).exists():
+    if (
+        user is not None
+        and not Membership.objects.filter(user=user, organisation=product.organisation_id).exists()
+    ):
         errors["owner"] = f"The owner must be a member of {product.organisation.name}."
 
 

@@ -90,9 +90,7 @@ def _page(request: HttpRequest, template: str, product: Product, **context: Any)
 @login_required
 def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
     product = _product(request, slug)
-    hazards = (
-        Hazard.objects.filter(product=product).with_current_risk().select_related("owner")
-    )
+    hazards = Hazard.objects.filter(product=product).with_current_risk().select_related("owner")
     filterset = HazardFilterSet(request.GET, queryset=hazards, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return _page(
@@ -102,9 +100,9 @@ def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
         filterset=filterset,
         page=page,
         sort=request.GET.get("sort", ""),
-        owners=product.organisation.memberships.values_list(
-            "user__username", flat=True
-        ).distinct().order_by("user__username"),
+        owners=product.organisation.memberships.values_list("user__username", flat=True)
+        .distinct()
+        .order_by("user__username"),
         columns=SORTABLE_COLUMNS,
         # Filters set elsewhere (matrix cell links, sorting) survive the filter form.
         carried=[(k, v) for k in CARRIED_FILTERS for v in request.GET.getlist(k)],
@@ -134,7 +132,9 @@ def risk_matrix(request: HttpRequest, slug: str) -> HttpResponse:
         stages=Stage.choices,
         grid=matrix_grid(cells, link_stage=stage),
         not_assessed=not_assessed,
-        meanings=[(r, NHS_EXAMPLE_SCHEME.acceptability(r).meaning) for r in NHS_EXAMPLE_SCHEME.ratings],
+        meanings=[
+            (r, NHS_EXAMPLE_SCHEME.acceptability(r).meaning) for r in NHS_EXAMPLE_SCHEME.ratings
+        ],
     )
 
 
@@ -143,7 +143,7 @@ def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     hazard = _hazard(request, slug, number)
     estimates = RiskEstimate.objects.filter(hazard=hazard).select_related("assessed_by")
     controls = hazard.controls.select_related("owner").order_by("number")
-    marks = {}
+    marks: dict[tuple[int, int], list[str]] = {}
     for stage in Stage.values:
         severity = getattr(hazard, f"{stage}_severity")
         if severity:
@@ -251,8 +251,13 @@ def hazard_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             messages.success(request, f"{saved.reference} is now {saved.get_status_display()}.")
             return redirect("hazard-detail", slug=slug, number=number)
     return _page(
-        request, "hazards/simple_form.html", hazard.product, form=form, subject=hazard,
-        heading=f"Change the status of {hazard.reference}", button="Change status",
+        request,
+        "hazards/simple_form.html",
+        hazard.product,
+        form=form,
+        subject=hazard,
+        heading=f"Change the status of {hazard.reference}",
+        button="Change status",
     )
 
 
@@ -272,8 +277,14 @@ def hazard_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespons
             messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
             return redirect("hazard-detail", slug=slug, number=number)
     return _page(
-        request, "hazards/simple_form.html", hazard.product, form=form, subject=hazard,
-        heading=f"Withdraw {hazard.reference}", button="Withdraw hazard", warning=True,
+        request,
+        "hazards/simple_form.html",
+        hazard.product,
+        form=form,
+        subject=hazard,
+        heading=f"Withdraw {hazard.reference}",
+        button="Withdraw hazard",
+        warning=True,
     )
 
 
@@ -313,7 +324,11 @@ def control_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             return redirect("hazard-detail", slug=slug, number=number)
     link_form = LinkControlForm(hazard=hazard)
     return _page(
-        request, "hazards/control_form.html", product, form=form, hazard=hazard,
+        request,
+        "hazards/control_form.html",
+        product,
+        form=form,
+        hazard=hazard,
         link_form=link_form,
     )
 
@@ -334,8 +349,12 @@ def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             messages.success(request, f"{control.reference} now mitigates {hazard.reference}.")
             return redirect("hazard-detail", slug=slug, number=number)
     return _page(
-        request, "hazards/control_form.html", product, form=ControlForm(product=product),
-        hazard=hazard, link_form=link_form,
+        request,
+        "hazards/control_form.html",
+        product,
+        form=ControlForm(product=product),
+        hazard=hazard,
+        link_form=link_form,
     )
 
 
@@ -350,7 +369,7 @@ def control_unlink(request: HttpRequest, slug: str, number: int, control: int) -
     ):
         messages.success(request, f"{linked.reference} no longer linked to {hazard.reference}.")
     else:
-        messages.error(request, " ".join(form.non_field_errors() + form.errors.get("control", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("__all__", [])))
     return redirect("hazard-detail", slug=slug, number=number)
 
 
@@ -359,8 +378,12 @@ def control_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse
     control = _control(request, slug, number)
     hazards = control.hazards.with_current_risk().order_by("number")
     return _page(
-        request, "hazards/control_detail.html", control.product, control=control,
-        hazards=hazards, history=history_of(control),
+        request,
+        "hazards/control_detail.html",
+        control.product,
+        control=control,
+        hazards=hazards,
+        history=history_of(control),
     )
 
 
@@ -383,9 +406,7 @@ def control_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         if saved:
             messages.success(request, f"{saved.reference} saved.")
             return redirect("control-detail", slug=slug, number=number)
-    return _page(
-        request, "hazards/control_form.html", control.product, form=form, control=control
-    )
+    return _page(request, "hazards/control_form.html", control.product, form=form, control=control)
 
 
 @login_required
@@ -404,6 +425,12 @@ def control_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespon
             messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
             return redirect("control-detail", slug=slug, number=number)
     return _page(
-        request, "hazards/simple_form.html", control.product, form=form, subject=control,
-        heading=f"Withdraw {control.reference}", button="Withdraw control", warning=True,
+        request,
+        "hazards/simple_form.html",
+        control.product,
+        form=form,
+        subject=control,
+        heading=f"Withdraw {control.reference}",
+        button="Withdraw control",
+        warning=True,
     )

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 
 from clinsafe.api.fields import VersionField
+from clinsafe.api.views import SafetyRecordViewSet
 from clinsafe.core.models import Organisation
 from clinsafe.core.permissions import visible_organisations
 from clinsafe.products import services
@@ -63,13 +64,7 @@ class ProductSerializer(serializers.ModelSerializer):
         )
 
 
-class ProductViewSet(
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.CreateModelMixin,
-    mixins.UpdateModelMixin,
-    viewsets.GenericViewSet,
-):
+class ProductViewSet(SafetyRecordViewSet):
     """Products of your organisations. Looked up by slug; never deleted."""
 
     serializer_class = ProductSerializer

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.db.models import QuerySet
 
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
 from clinsafe.core.models import Organisation
-from clinsafe.core.permissions import Action, require, visible_organisations
+from clinsafe.core.permissions import Action, Actor, require, visible_organisations
 from clinsafe.core.records import apply_changes, lock_for_edit
 from clinsafe.products.models import Product
 
@@ -26,10 +25,10 @@ EDITABLE_FIELDS = (
 
 
 def create_product(
-    *, actor: AbstractBaseUser, organisation: Organisation, name: str, slug: str, **fields: Any
+    *, actor: Actor, organisation: Organisation, name: str, slug: str, **fields: Any
 ) -> Product:
     """Put a product under clinical risk management in ``organisation``."""
-    require(actor, Action.EDIT_PRODUCT, organisation)
+    actor = require(actor, Action.EDIT_PRODUCT, organisation)
     _refuse_unknown(fields)
     product = Product(organisation=organisation, name=name, slug=slug, **fields)
     product.full_clean()
@@ -45,11 +44,9 @@ def create_product(
     return product
 
 
-def edit_product(
-    *, actor: AbstractBaseUser, product: Product, version: int | None, **changes: Any
-) -> Product:
+def edit_product(*, actor: Actor, product: Product, version: int | None, **changes: Any) -> Product:
     """Change a product's description; refused if someone changed it since ``version``."""
-    require(actor, Action.EDIT_PRODUCT, product.organisation)
+    actor = require(actor, Action.EDIT_PRODUCT, product.organisation)
     _refuse_unknown(changes)
     with transaction.atomic():
         product = lock_for_edit(product, version)
@@ -75,7 +72,7 @@ def _refuse_unknown(fields: dict[str, Any]) -> None:
         raise TypeError(f"Unknown product fields: {sorted(unknown)}.")
 
 
-def visible_products(user: AbstractBaseUser) -> QuerySet[Product]:
+def visible_products(user: Actor) -> QuerySet[Product]:
     """Products of the organisations ``user`` belongs to."""
     return Product.objects.filter(organisation__in=visible_organisations(user)).select_related(
         "organisation"

@@ -6,10 +6,10 @@ example scheme is not multiplicative (Catastrophic/Very low is 3, Minor/Very hig
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
 from types import MappingProxyType
-from typing import Mapping
 
 
 class Severity(IntEnum):
@@ -65,9 +65,7 @@ _SEVERITY_MEANINGS = {
         "Death or permanent life-changing incapacity of one patient; or severe injury "
         "(recoverable in the short term) or severe psychological trauma to several patients."
     ),
-    Severity.CATASTROPHIC: (
-        "Death or permanent life-changing incapacity of multiple patients."
-    ),
+    Severity.CATASTROPHIC: ("Death or permanent life-changing incapacity of multiple patients."),
 }
 
 _LIKELIHOOD_MEANINGS = {

@@ -6,33 +6,76 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('occurred_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('event_type', models.CharField(choices=[('product.created', 'Product created'), ('product.edited', 'Product edited'), ('hazard.raised', 'Hazard raised'), ('hazard.edited', 'Hazard edited'), ('hazard.status_changed', 'Hazard status changed'), ('hazard.withdrawn', 'Hazard withdrawn'), ('risk.assessed', 'Risk assessed'), ('control.added', 'Control added'), ('control.edited', 'Control edited'), ('control.linked', 'Control linked to hazard'), ('control.unlinked', 'Control unlinked from hazard'), ('control.withdrawn', 'Control withdrawn')], max_length=40)),
-                ('actor_name', models.CharField(max_length=300)),
-                ('subject_type', models.CharField(max_length=40)),
-                ('subject_id', models.BigIntegerField()),
-                ('subject_label', models.CharField(max_length=300)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('reason', models.TextField(blank=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "event_type",
+                    models.CharField(
+                        choices=[
+                            ("product.created", "Product created"),
+                            ("product.edited", "Product edited"),
+                            ("hazard.raised", "Hazard raised"),
+                            ("hazard.edited", "Hazard edited"),
+                            ("hazard.status_changed", "Hazard status changed"),
+                            ("hazard.withdrawn", "Hazard withdrawn"),
+                            ("risk.assessed", "Risk assessed"),
+                            ("control.added", "Control added"),
+                            ("control.edited", "Control edited"),
+                            ("control.linked", "Control linked to hazard"),
+                            ("control.unlinked", "Control unlinked from hazard"),
+                            ("control.withdrawn", "Control withdrawn"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("actor_name", models.CharField(max_length=300)),
+                ("subject_type", models.CharField(max_length=40)),
+                ("subject_id", models.BigIntegerField()),
+                ("subject_label", models.CharField(max_length=300)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                ("reason", models.TextField(blank=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['occurred_at', 'id'],
-                'indexes': [models.Index(fields=['subject_type', 'subject_id'], name='audit_audit_subject_b49148_idx')],
+                "ordering": ["occurred_at", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["subject_type", "subject_id"], name="audit_audit_subject_b49148_idx"
+                    )
+                ],
             },
         ),
     ]

@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,28 +14,82 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Organisation',
+            name="Organisation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('kind', models.CharField(choices=[('manufacturer', 'Manufacturer (DCB0129)'), ('health_organisation', 'Health organisation (DCB0160)'), ('both', 'Manufacturer and health organisation')], max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("manufacturer", "Manufacturer (DCB0129)"),
+                            ("health_organisation", "Health organisation (DCB0160)"),
+                            ("both", "Manufacturer and health organisation"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('cso', 'Clinical Safety Officer'), ('deputy_cso', 'Deputy Clinical Safety Officer'), ('reviewer', 'Clinical reviewer'), ('engineer', 'Engineer'), ('executive', 'Accountable executive'), ('viewer', 'Viewer / assessor'), ('admin', 'Organisation admin')], max_length=20)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("cso", "Clinical Safety Officer"),
+                            ("deputy_cso", "Deputy Clinical Safety Officer"),
+                            ("reviewer", "Clinical reviewer"),
+                            ("engineer", "Engineer"),
+                            ("executive", "Accountable executive"),
+                            ("viewer", "Viewer / assessor"),
+                            ("admin", "Organisation admin"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'organisation', 'role'), name='membership_unique_role', violation_error_message='This person already holds that role here.')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "organisation", "role"),
+                        name="membership_unique_role",
+                        violation_error_message="This person already holds that role here.",
+                    )
+                ],
             },
         ),
     ]

@@ -19,7 +19,7 @@ _TAG_COLOURS = {1: "green", 2: "aqua-green", 3: "yellow", 4: "orange", 5: "red"}
 @register.simple_tag
 def rating_tag(rating: int | None) -> str:
     if rating is None:
-        return mark_safe('<span class="nhsuk-tag nhsuk-tag--grey">Not assessed</span>')  # noqa: S308
+        return mark_safe('<span class="nhsuk-tag nhsuk-tag--grey">Not assessed</span>')
     word = NHS_EXAMPLE_SCHEME.acceptability(rating).word
     return format_html(
         '<strong class="nhsuk-tag nhsuk-tag--{}" title="Risk rating {} of 5: {}">{} {}</strong>',

@@ -6,95 +6,272 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('products', '0001_initial'),
+        ("products", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Hazard',
+            name="Hazard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField(editable=False)),
-                ('title', models.CharField(max_length=200)),
-                ('description', models.TextField(help_text='The hazard itself: a potential source of harm.')),
-                ('causes', models.JSONField(blank=True, default=list)),
-                ('effects', models.JSONField(blank=True, default=list)),
-                ('harm', models.TextField(blank=True, verbose_name='potential clinical harm')),
-                ('clinical_context', models.TextField(blank=True)),
-                ('status', models.CharField(choices=[('open', 'Open'), ('controlled', 'Controlled'), ('accepted', 'Accepted'), ('transferred', 'Transferred'), ('closed', 'Closed')], default='open', max_length=20)),
-                ('status_reason', models.TextField(blank=True)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_hazards', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='hazards', to='products.product')),
-                ('raised_by', models.ForeignKey(editable=False, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('withdrawn_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveIntegerField(editable=False)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "description",
+                    models.TextField(help_text="The hazard itself: a potential source of harm."),
+                ),
+                ("causes", models.JSONField(blank=True, default=list)),
+                ("effects", models.JSONField(blank=True, default=list)),
+                ("harm", models.TextField(blank=True, verbose_name="potential clinical harm")),
+                ("clinical_context", models.TextField(blank=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("controlled", "Controlled"),
+                            ("accepted", "Accepted"),
+                            ("transferred", "Transferred"),
+                            ("closed", "Closed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                ("status_reason", models.TextField(blank=True)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_hazards",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="hazards",
+                        to="products.product",
+                    ),
+                ),
+                (
+                    "raised_by",
+                    models.ForeignKey(
+                        editable=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product', 'number'],
+                "ordering": ["product", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Control',
+            name="Control",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('withdrawn_at', models.DateTimeField(blank=True, editable=False, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField(editable=False)),
-                ('description', models.TextField()),
-                ('kind', models.CharField(choices=[('design', 'Health IT design'), ('testing', 'Testing'), ('training', 'User training'), ('business_process', 'Business process'), ('information', 'Information for safety / labelling'), ('transferred', 'Transferred to the deploying organisation')], max_length=20)),
-                ('origin', models.CharField(choices=[('existing', 'Existing'), ('additional', 'Additional')], default='additional', max_length=12)),
-                ('status', models.CharField(choices=[('proposed', 'Proposed'), ('implemented', 'Implemented'), ('verified', 'Verified')], default='proposed', max_length=12)),
-                ('verification_evidence', models.TextField(blank=True)),
-                ('verification_link', models.URLField(blank=True, max_length=500)),
-                ('owner', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='owned_controls', to=settings.AUTH_USER_MODEL)),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='controls', to='products.product')),
-                ('withdrawn_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hazards', models.ManyToManyField(blank=True, related_name='controls', to='hazards.hazard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("withdrawn_at", models.DateTimeField(blank=True, editable=False, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveIntegerField(editable=False)),
+                ("description", models.TextField()),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("design", "Health IT design"),
+                            ("testing", "Testing"),
+                            ("training", "User training"),
+                            ("business_process", "Business process"),
+                            ("information", "Information for safety / labelling"),
+                            ("transferred", "Transferred to the deploying organisation"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[("existing", "Existing"), ("additional", "Additional")],
+                        default="additional",
+                        max_length=12,
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Proposed"),
+                            ("implemented", "Implemented"),
+                            ("verified", "Verified"),
+                        ],
+                        default="proposed",
+                        max_length=12,
+                    ),
+                ),
+                ("verification_evidence", models.TextField(blank=True)),
+                ("verification_link", models.URLField(blank=True, max_length=500)),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="owned_controls",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="controls",
+                        to="products.product",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hazards",
+                    models.ManyToManyField(
+                        blank=True, related_name="controls", to="hazards.hazard"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['product', 'number'],
+                "ordering": ["product", "number"],
             },
         ),
         migrations.CreateModel(
-            name='RiskEstimate',
+            name="RiskEstimate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('stage', models.CharField(choices=[('initial', 'Initial'), ('residual', 'Residual')], max_length=10)),
-                ('severity', models.PositiveSmallIntegerField(choices=[(1, 'Minor'), (2, 'Significant'), (3, 'Considerable'), (4, 'Major'), (5, 'Catastrophic')])),
-                ('likelihood', models.PositiveSmallIntegerField(choices=[(1, 'Very low'), (2, 'Low'), (3, 'Medium'), (4, 'High'), (5, 'Very high')])),
-                ('rating', models.PositiveSmallIntegerField(editable=False)),
-                ('scheme', models.CharField(editable=False, max_length=100)),
-                ('rationale', models.TextField(blank=True)),
-                ('assessed_at', models.DateTimeField(auto_now_add=True)),
-                ('assessed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('hazard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='estimates', to='hazards.hazard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "stage",
+                    models.CharField(
+                        choices=[("initial", "Initial"), ("residual", "Residual")], max_length=10
+                    ),
+                ),
+                (
+                    "severity",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Minor"),
+                            (2, "Significant"),
+                            (3, "Considerable"),
+                            (4, "Major"),
+                            (5, "Catastrophic"),
+                        ]
+                    ),
+                ),
+                (
+                    "likelihood",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (1, "Very low"),
+                            (2, "Low"),
+                            (3, "Medium"),
+                            (4, "High"),
+                            (5, "Very high"),
+                        ]
+                    ),
+                ),
+                ("rating", models.PositiveSmallIntegerField(editable=False)),
+                ("scheme", models.CharField(editable=False, max_length=100)),
+                ("rationale", models.TextField(blank=True)),
+                ("assessed_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "assessed_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "hazard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="estimates",
+                        to="hazards.hazard",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-assessed_at', '-id'],
+                "ordering": ["-assessed_at", "-id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='hazard',
-            constraint=models.UniqueConstraint(fields=('product', 'number'), name='hazard_reference_unique_per_product', violation_error_message='This hazard reference is already used in the product.'),
+            model_name="hazard",
+            constraint=models.UniqueConstraint(
+                fields=("product", "number"),
+                name="hazard_reference_unique_per_product",
+                violation_error_message="This hazard reference is already used in the product.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='control',
-            constraint=models.UniqueConstraint(fields=('product', 'number'), name='control_reference_unique_per_product', violation_error_message='This control reference is already used in the product.'),
+            model_name="control",
+            constraint=models.UniqueConstraint(
+                fields=("product", "number"),
+                name="control_reference_unique_per_product",
+                violation_error_message="This control reference is already used in the product.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='riskestimate',
-            index=models.Index(fields=['hazard', 'stage', '-assessed_at'], name='hazards_ris_hazard__e42546_idx'),
+            model_name="riskestimate",
+            index=models.Index(
+                fields=["hazard", "stage", "-assessed_at"], name="hazards_ris_hazard__e42546_idx"
+            ),
         ),
     ]

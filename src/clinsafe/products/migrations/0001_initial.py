@@ -5,34 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('core', '0001_initial'),
+        ("core", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Product',
+            name="Product",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('intended_use', models.TextField(blank=True)),
-                ('care_settings', models.TextField(blank=True, help_text='Where it is used, e.g. acute wards.')),
-                ('intended_users', models.TextField(blank=True, help_text='Who uses it, e.g. prescribers.')),
-                ('patient_groups', models.TextField(blank=True, help_text='Whose care it touches.')),
-                ('lifecycle_status', models.CharField(choices=[('in_development', 'In development'), ('live', 'Live'), ('being_retired', 'Being retired'), ('decommissioned', 'Decommissioned')], default='in_development', max_length=20)),
-                ('next_hazard_number', models.PositiveIntegerField(default=1, editable=False)),
-                ('next_control_number', models.PositiveIntegerField(default=1, editable=False)),
-                ('version', models.PositiveIntegerField(default=1, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='products', to='core.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("intended_use", models.TextField(blank=True)),
+                (
+                    "care_settings",
+                    models.TextField(blank=True, help_text="Where it is used, e.g. acute wards."),
+                ),
+                (
+                    "intended_users",
+                    models.TextField(blank=True, help_text="Who uses it, e.g. prescribers."),
+                ),
+                (
+                    "patient_groups",
+                    models.TextField(blank=True, help_text="Whose care it touches."),
+                ),
+                (
+                    "lifecycle_status",
+                    models.CharField(
+                        choices=[
+                            ("in_development", "In development"),
+                            ("live", "Live"),
+                            ("being_retired", "Being retired"),
+                            ("decommissioned", "Decommissioned"),
+                        ],
+                        default="in_development",
+                        max_length=20,
+                    ),
+                ),
+                ("next_hazard_number", models.PositiveIntegerField(default=1, editable=False)),
+                ("next_control_number", models.PositiveIntegerField(default=1, editable=False)),
+                ("version", models.PositiveIntegerField(default=1, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="products",
+                        to="core.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
     ]

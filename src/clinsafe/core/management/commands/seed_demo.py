@@ -27,7 +27,9 @@ class Command(BaseCommand):
             )
         product = load_demo()
         hazards = product.hazards.count()
-        self.stdout.write(f"Demo product '{product.name}' ({DEMO_PRODUCT_SLUG}): {hazards} hazards.")
+        self.stdout.write(
+            f"Demo product '{product.name}' ({DEMO_PRODUCT_SLUG}): {hazards} hazards."
+        )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, role in demo_credentials():
             self.stdout.write(f"  {username:<10} {role}")
