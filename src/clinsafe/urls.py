@@ -2,13 +2,15 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from clinsafe.products.views import product_list
+from clinsafe.products.views import product_create, product_edit, product_list
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="product-list"), name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("products/", product_list, name="product-list"),
+    path("products/new/", product_create, name="product-create"),
+    path("products/<slug:slug>/edit/", product_edit, name="product-edit"),
     path("products/<slug:slug>/", include("clinsafe.hazards.urls")),
     path("api/", include("clinsafe.api.urls")),
 ]

@@ -199,7 +199,7 @@ class TestControls:
         )
         assert verified.status_code == 200 and verified.json()["status"] == "verified"
         assert Control.objects.get().version == 2
-        assert AuditEvent.objects.filter(event_type=EventType.CONTROL_LINKED).count() == 2
+        assert AuditEvent.objects.filter(event_type=EventType.CONTROL_LINKED).count() == 3
 
 
 def test_the_openapi_schema_and_docs_are_served(alex):

@@ -268,6 +268,8 @@ class TestControls:
         assert list(control.hazards.all()) == [hazard]
         [event] = events(EventType.CONTROL_ADDED)
         assert event.data["hazards"] == ["H-001"]
+        [linked] = events(EventType.CONTROL_LINKED)
+        assert (linked.subject_id, linked.data["control"]) == (hazard.pk, "C-001")
 
     def test_a_verified_control_needs_its_evidence(self, hazard, sam):
         with pytest.raises(ValidationError) as error:
@@ -296,7 +298,12 @@ class TestControls:
             services.link_control(actor=sam, control=control, hazard=other)
         services.unlink_control(actor=sam, control=control, hazard=other)
         assert list(control.hazards.all()) == [hazard]
-        assert len(events(EventType.CONTROL_LINKED)) == 2  # one on the control, one on the hazard
+        # On adding: one on H-001. On linking: one on the control, one on H-002.
+        assert [e.subject_label for e in events(EventType.CONTROL_LINKED)] == [
+            "H-001 Dose shown in the wrong unit",
+            "C-001 Banner",
+            "H-002 Wrong patient",
+        ]
 
     def test_a_control_cannot_mitigate_another_products_hazard(
         self, hazard, other_product, charlie, sam

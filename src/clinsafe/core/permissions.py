@@ -82,3 +82,11 @@ def allowed_actions(user: Actor, organisation: Organisation) -> set[str]:
     """Names of the actions ``user`` may take in ``organisation``, for showing buttons."""
     roles = roles_in(user, organisation)
     return {action.name for action, allowed in POLICY.items() if roles & allowed}
+
+
+def organisations_where(user: Actor, action: Action) -> QuerySet[Organisation]:
+    """Organisations in which ``user`` may ``action``."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    member_of = Membership.objects.filter(user=user.pk, role__in=POLICY[action])
+    return Organisation.objects.filter(pk__in=member_of.values("organisation"))

@@ -68,7 +68,7 @@ class HazardForm(NHSForm):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Where and for whom it matters: care setting, users, patient group.",
     )
-    owner = MemberChoiceField(queryset=User.objects.none(), required=False)
+    owner = MemberChoiceField(queryset=User.objects.none(), required=False, empty_label="No owner")
 
     def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -157,7 +157,7 @@ class ControlForm(NHSForm):
     verification_link = forms.URLField(
         required=False, max_length=500, assume_scheme="https", label="Link to the evidence"
     )
-    owner = MemberChoiceField(queryset=User.objects.none(), required=False)
+    owner = MemberChoiceField(queryset=User.objects.none(), required=False, empty_label="No owner")
 
     def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -258,6 +258,15 @@ def add_control(
                 "hazards": [h.reference for h in hazards],
             },
         )
+        # Each hazard's own history shows the control that now mitigates it.
+        for hazard in hazards:
+            record_event(
+                EventType.CONTROL_LINKED,
+                actor=actor,
+                subject=hazard,
+                organisation=product.organisation,
+                data={"control": control.reference, "hazard": hazard.reference},
+            )
     return control
 
 

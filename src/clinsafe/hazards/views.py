@@ -303,7 +303,14 @@ def control_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     filterset = ControlFilterSet(request.GET, queryset=controls, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _page(request, "hazards/control_list.html", product, filterset=filterset, page=page)
+    return _page(
+        request,
+        "hazards/control_list.html",
+        product,
+        filterset=filterset,
+        page=page,
+        filter_groups=[("kind", "Kind"), ("status", "Status")],
+    )
 
 
 @login_required

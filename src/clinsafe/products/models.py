@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from clinsafe.core.models import Organisation
@@ -14,12 +15,21 @@ class LifecycleStatus(models.TextChoices):
     DECOMMISSIONED = "decommissioned", "Decommissioned"
 
 
+# Taken by pages under /products/ that are not products.
+RESERVED_SLUGS = frozenset({"new"})
+
+
+def validate_slug_not_reserved(value: str) -> None:
+    if value in RESERVED_SLUGS:
+        raise ValidationError(f"The slug '{value}' is reserved; choose another.", code="reserved")
+
+
 class Product(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="products"
     )
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True, validators=[validate_slug_not_reserved])
     intended_use = models.TextField(blank=True)
     care_settings = models.TextField(blank=True, help_text="Where it is used, e.g. acute wards.")
     intended_users = models.TextField(blank=True, help_text="Who uses it, e.g. prescribers.")
