@@ -44,6 +44,8 @@ class TestHazardLog:
         assert titles("?q=H-2") == ["Allergy alert missing"]
         assert titles("?status=closed") == []
         assert titles("?residual_severity=4&residual_likelihood=1") == ["Wrong patient"]
+        assert titles("?residual_assessed=false") == ["Allergy alert missing"]
+        assert titles("?initial_assessed=true") == ["Wrong patient"]
 
     def test_it_sorts_by_residual_rating(self, product, tom):
         raise_hazard(product, tom, title="Unassessed")
@@ -218,6 +220,7 @@ class TestRiskMatrix:
         assert cells[(4, 1)].count == 2 and cells[(4, 1)].rating == 2
         assert sum(c.count for c in cells.values()) == 2
         assert page.context["not_assessed"] == 1
+        assert f'href="/products/{product.slug}/?residual_assessed=false"' in page.content.decode()
         html = page.content.decode()
         assert (
             f'href="/products/{product.slug}/?residual_severity=4&amp;residual_likelihood=1"'

@@ -41,6 +41,12 @@ class HazardFilterSet(WithdrawnHiddenFilterSet):
     owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
     initial_rating = django_filters.MultipleChoiceFilter(choices=RATING_CHOICES)
     residual_rating = django_filters.MultipleChoiceFilter(choices=RATING_CHOICES)
+    initial_assessed = django_filters.BooleanFilter(
+        field_name="initial_rating", lookup_expr="isnull", exclude=True, label="Initial assessed"
+    )
+    residual_assessed = django_filters.BooleanFilter(
+        field_name="residual_rating", lookup_expr="isnull", exclude=True, label="Residual assessed"
+    )
     initial_severity = django_filters.ChoiceFilter(choices=SEVERITY_CHOICES)
     initial_likelihood = django_filters.ChoiceFilter(choices=LIKELIHOOD_CHOICES)
     residual_severity = django_filters.ChoiceFilter(choices=SEVERITY_CHOICES)

@@ -42,6 +42,8 @@ CARRIED_FILTERS = (
     "residual_severity",
     "residual_likelihood",
     "initial_rating",
+    "initial_assessed",
+    "residual_assessed",
     "sort",
 )
 SORTABLE_COLUMNS = [
