@@ -226,3 +226,24 @@ class TestRiskMatrix:
             f'href="/products/{product.slug}/?residual_severity=4&amp;residual_likelihood=1"'
             in html
         )
+
+
+class TestUnlinkControl:
+    def test_tom_unlinks_a_control_and_a_repeat_is_explained(self, hazard, tom, sam):
+        services.add_control(
+            actor=sam, product=hazard.product, hazards=[hazard], description="Banner", kind="design"
+        )
+        client = logged_in(tom)
+        url = hazard_url(hazard, "controls/C-001/unlink/")
+        assert client.post(url).status_code == 302
+        assert not hazard.controls.exists()
+        page = client.post(url, follow=True)
+        assert "C-001 is not linked to H-001." in page.content.decode()
+
+    def test_a_viewer_may_not_unlink(self, hazard, alex, sam):
+        services.add_control(
+            actor=sam, product=hazard.product, hazards=[hazard], description="Banner", kind="design"
+        )
+        response = logged_in(alex).post(hazard_url(hazard, "controls/C-001/unlink/"))
+        assert response.status_code == 403
+        assert hazard.controls.count() == 1

@@ -57,6 +57,13 @@ def run_service(form: forms.Form, action: Callable[[], T]) -> T | None:
     return None
 
 
+def run_edit(form: forms.Form, edit: Callable[..., T], **arguments: Any) -> T | None:
+    """Call an edit service with the form's changes and the version the user loaded."""
+    changes = dict(form.cleaned_data)
+    version = changes.pop("version")
+    return run_service(form, lambda: edit(version=version, **arguments, **changes))
+
+
 def add_service_errors(form: forms.Form, error: ValidationError) -> None:
     errors = (
         error.error_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.error_list}

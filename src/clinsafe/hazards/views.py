@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinsafe.audit.services import history_of
-from clinsafe.core.forms import run_service
+from clinsafe.core.forms import run_edit, run_service
 from clinsafe.core.permissions import Action, allowed_actions, require
 from clinsafe.hazards import services
 from clinsafe.hazards.filtersets import ControlFilterSet, HazardFilterSet
@@ -188,14 +189,7 @@ def hazard_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         request.POST or None, initial=hazard_initial(hazard), product=hazard.product
     )
     if form.is_valid():
-        changes = dict(form.cleaned_data)
-        version = changes.pop("version")
-        saved = run_service(
-            form,
-            lambda: services.edit_hazard(
-                actor=request.user, hazard=hazard, version=version, **changes
-            ),
-        )
+        saved = run_edit(form, services.edit_hazard, actor=request.user, hazard=hazard)
         if saved:
             messages.success(request, f"{saved.reference} saved.")
             return redirect("hazard-detail", slug=slug, number=number)
@@ -372,13 +366,12 @@ def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 def control_unlink(request: HttpRequest, slug: str, number: int, control: int) -> HttpResponse:
     hazard = _hazard(request, slug, number)
     linked = _control(request, slug, control)
-    form = LinkControlForm(hazard=hazard)
-    if run_service(
-        form, lambda: services.unlink_control(actor=request.user, control=linked, hazard=hazard)
-    ):
-        messages.success(request, f"{linked.reference} no longer linked to {hazard.reference}.")
+    try:
+        services.unlink_control(actor=request.user, control=linked, hazard=hazard)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(str(e) for e in form.errors.get("__all__", [])))
+        messages.success(request, f"{linked.reference} no longer linked to {hazard.reference}.")
     return redirect("hazard-detail", slug=slug, number=number)
 
 
@@ -404,14 +397,7 @@ def control_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         request.POST or None, initial=control_initial(control), product=control.product
     )
     if form.is_valid():
-        changes = dict(form.cleaned_data)
-        version = changes.pop("version")
-        saved = run_service(
-            form,
-            lambda: services.edit_control(
-                actor=request.user, control=control, version=version, **changes
-            ),
-        )
+        saved = run_edit(form, services.edit_control, actor=request.user, control=control)
         if saved:
             messages.success(request, f"{saved.reference} saved.")
             return redirect("control-detail", slug=slug, number=number)

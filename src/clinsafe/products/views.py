@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from clinsafe.core.forms import run_service
+from clinsafe.core.forms import run_edit, run_service
 from clinsafe.core.permissions import Action, allowed_actions, organisations_where, require
 from clinsafe.products import services
 from clinsafe.products.forms import ProductCreateForm, ProductEditForm, product_initial
@@ -60,14 +60,7 @@ def product_edit(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, Action.EDIT_PRODUCT, product.organisation)
     form = ProductEditForm(request.POST or None, initial=product_initial(product))
     if form.is_valid():
-        changes = dict(form.cleaned_data)
-        version = changes.pop("version")
-        saved = run_service(
-            form,
-            lambda: services.edit_product(
-                actor=request.user, product=product, version=version, **changes
-            ),
-        )
+        saved = run_edit(form, services.edit_product, actor=request.user, product=product)
         if saved:
             messages.success(request, f"{saved.name} saved.")
             return redirect("hazard-log", slug=slug)
