@@ -33,10 +33,35 @@ def test_database_url_selects_postgresql(tmp_path):
     assert '"engine": "django.db.backends.postgresql"' in out.stdout
 
 
-def test_production_needs_a_secret_key(tmp_path):
+def test_production_needs_a_secret_key_and_an_audit_key(tmp_path):
     out = settings_of(tmp_path, CLINSAFE_ENV="production")
     assert out.returncode != 0
-    assert "CLINSAFE_SECRET_KEY must be set when CLINSAFE_ENV=production." in out.stderr
+    assert (
+        "CLINSAFE_SECRET_KEY (or a key file at CLINSAFE_SECRET_KEY_FILE) must be set when "
+        "CLINSAFE_ENV=production." in out.stderr
+    )
+    out = settings_of(tmp_path, CLINSAFE_ENV="production", CLINSAFE_SECRET_KEY="x" * 60)
+    assert "CLINSAFE_AUDIT_KEY (or a key file at CLINSAFE_AUDIT_KEY_FILE) must be set" in out.stderr
+
+
+def test_production_settings_pass_the_deployment_checks(tmp_path):
+    environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    environ.update(
+        CLINSAFE_DATA_DIR=str(tmp_path),
+        CLINSAFE_ENV="production",
+        CLINSAFE_SECRET_KEY="a-long-random-production-secret-" + "q8Zr4Kx1Lp9Vt2Bn" * 3,
+        CLINSAFE_AUDIT_KEY="audit-key-for-the-test",
+        CLINSAFE_ALLOWED_HOSTS="clinsafe.example.org",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "clinsafe.cli", "check", "--deploy", "--fail-level", "WARNING"],
+        capture_output=True,
+        text=True,
+        env=environ,
+        check=False,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "System check identified no issues" in out.stdout
 
 
 def test_a_bad_flag_is_named(tmp_path):

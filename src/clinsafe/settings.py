@@ -6,6 +6,9 @@ DATABASE_URL          any database: sqlite:///path or postgres://user:pass@host:
 CLINSAFE_SECRET_KEY   required in production; in development one is made in the data folder
 CLINSAFE_ALLOWED_HOSTS comma-separated host names (production)
 CLINSAFE_DEBUG        "1"/"0"; defaults to on in development, off in production
+CLINSAFE_AUDIT_KEY    key that signs the audit trail (or CLINSAFE_AUDIT_KEY_FILE, default
+                      <data dir>/audit_key); in development a key file is made if missing
+CLINSAFE_SSL_REDIRECT "1"/"0": redirect HTTP to HTTPS in production (default 1)
 """
 
 from __future__ import annotations
@@ -44,22 +47,27 @@ DEBUG = _flag("CLINSAFE_DEBUG", default=not PRODUCTION)
 DATA_DIR = Path(os.environ.get("CLINSAFE_DATA_DIR") or CHECKOUT_DIR / "var").resolve()
 
 
-def _secret_key() -> str:
-    key = os.environ.get("CLINSAFE_SECRET_KEY", "")
+def _key(name: str, file_name: str) -> str:
+    """A secret from the environment, or from its key file (made in development)."""
+    key = os.environ.get(name, "")
     if key:
         return key
+    key_file = Path(os.environ.get(f"{name}_FILE") or DATA_DIR / file_name)
+    if key_file.exists():
+        return key_file.read_text().strip()
     if PRODUCTION:
-        raise ImproperlyConfigured("CLINSAFE_SECRET_KEY must be set when CLINSAFE_ENV=production.")
-    # Development: a random key kept in the data folder, so sessions survive restarts.
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
-    if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        raise ImproperlyConfigured(
+            f"{name} (or a key file at {name}_FILE) must be set when CLINSAFE_ENV=production."
+        )
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key_file.write_text(secrets.token_urlsafe(50))
+    key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _key("CLINSAFE_SECRET_KEY", "secret_key")
+# Signs the audit trail; kept outside the database so a database edit cannot re-sign it.
+AUDIT_KEY = _key("CLINSAFE_AUDIT_KEY", "audit_key").encode()
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get(
@@ -170,9 +178,22 @@ WHITENOISE_USE_FINDERS = DEBUG
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = PRODUCTION
+SESSION_COOKIE_AGE = 8 * 60 * 60  # a working day
 CSRF_COOKIE_SECURE = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = _flag("CLINSAFE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Failed logins: after this many for one username within the window, refuse for the window.
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_WINDOW_MINUTES = 15
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -199,6 +220,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "HazardStatusEnum": "clinsafe.hazards.models.HazardStatus",
+        "ControlStatusEnum": "clinsafe.hazards.models.ControlStatus",
+    },
 }
 
 LOGGING = {

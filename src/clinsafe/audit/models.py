@@ -1,4 +1,4 @@
-"""The audit trail: one append-only event per change to a safety record."""
+"""The audit trail: one append-only, hash-chained event per change to a safety record."""
 
 from __future__ import annotations
 
@@ -9,6 +9,16 @@ from django.db import models
 
 
 class EventType(models.TextChoices):
+    ORGANISATION_CREATED = "organisation.created", "Organisation created"
+    ROLE_GRANTED = "membership.role_granted", "Role granted"
+    ROLE_REVOKED = "membership.role_revoked", "Role revoked"
+    REGISTRATION_RECORDED = "registration.recorded", "Professional registration recorded"
+    REGISTRATION_EDITED = "registration.edited", "Professional registration edited"
+    TRAINING_RECORDED = "training.recorded", "Clinical risk management training recorded"
+    CSO_APPOINTED = "appointment.made", "Clinical Safety Officer appointed"
+    CSO_APPOINTMENT_ENDED = "appointment.ended", "Clinical Safety Officer appointment ended"
+    TOKEN_CREATED = "token.created", "API token created"
+    TOKEN_REVOKED = "token.revoked", "API token revoked"
     PRODUCT_CREATED = "product.created", "Product created"
     PRODUCT_EDITED = "product.edited", "Product edited"
     HAZARD_RAISED = "hazard.raised", "Hazard raised"
@@ -24,34 +34,59 @@ class EventType(models.TextChoices):
 
 
 class AuditEvent(models.Model):
-    """Names are copied as text so the record outlives the people and things it describes."""
+    """Names are copied as text, and the links to people and organisations carry no database
+    constraint, so deleting either never touches the events that describe it."""
 
-    occurred_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    sequence = models.PositiveBigIntegerField(unique=True)
+    occurred_at = models.DateTimeField(db_index=True)
     event_type = models.CharField(max_length=40, choices=EventType.choices)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     actor_name = models.CharField(max_length=300)
     organisation = models.ForeignKey(
-        "core.Organisation", null=True, on_delete=models.SET_NULL, related_name="+"
+        "core.Organisation",
+        null=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
+    organisation_name = models.CharField(max_length=200, blank=True)
     subject_type = models.CharField(max_length=40)
     subject_id = models.BigIntegerField()
     subject_label = models.CharField(max_length=300)
     data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
+    previous_hash = models.CharField(max_length=64)
+    content_hash = models.CharField(max_length=64, unique=True)
+    signature = models.CharField(max_length=64, help_text="HMAC-SHA256 of the content hash.")
 
     class Meta:
-        ordering = ["occurred_at", "id"]
+        ordering = ["sequence"]
         indexes = [models.Index(fields=["subject_type", "subject_id"])]
 
     def __str__(self) -> str:
-        return f"{self.get_event_type_display()}: {self.subject_label} by {self.actor_name}"
+        return f"#{self.sequence} {self.get_event_type_display()}: {self.subject_label}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
+        if not self._state.adding:
             raise ValueError("Audit events are append-only and cannot be changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise ValueError("Audit events are append-only and cannot be deleted.")
+
+
+class ChainHead(models.Model):
+    """The one row that says where the chain ends, signed, so a cut-off tail shows."""
+
+    last_sequence = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64, blank=True)
+
+    def __str__(self) -> str:
+        return f"Audit chain head at #{self.last_sequence}"

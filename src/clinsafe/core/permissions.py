@@ -12,6 +12,9 @@ from clinsafe.core.models import Membership, Organisation, Role
 
 
 class Action(StrEnum):
+    MANAGE_MEMBERS = "manage members and roles"
+    APPOINT_CSO = "appoint a Clinical Safety Officer"
+    RECORD_CREDENTIALS = "record another person's registration or training"
     EDIT_PRODUCT = "edit the product record"
     CREATE_HAZARD = "raise a hazard"
     EDIT_HAZARD = "edit a hazard"
@@ -29,6 +32,9 @@ _CONTRIBUTORS = _CLINICAL | {Role.ENGINEER}
 
 # Engineers propose hazards and controls and record evidence; only clinicians judge risk.
 POLICY: dict[Action, frozenset[str]] = {
+    Action.MANAGE_MEMBERS: frozenset({Role.ADMIN}),
+    Action.APPOINT_CSO: frozenset({Role.ADMIN, Role.EXECUTIVE}),
+    Action.RECORD_CREDENTIALS: frozenset({Role.ADMIN}),
     Action.EDIT_PRODUCT: frozenset({Role.CSO, Role.DEPUTY_CSO, Role.ADMIN}),
     Action.CREATE_HAZARD: _CONTRIBUTORS,
     Action.EDIT_HAZARD: _CLINICAL,
@@ -55,7 +61,14 @@ def roles_in(user: Actor, organisation: Organisation) -> set[str]:
     )
 
 
+# A platform administrator (Django superuser) may set up any organisation's members, so a
+# new organisation can be bootstrapped, but holds no clinical authority anywhere.
+PLATFORM_ACTIONS = frozenset({Action.MANAGE_MEMBERS})
+
+
 def can(user: Actor, action: Action, organisation: Organisation) -> bool:
+    if action in PLATFORM_ACTIONS and user.is_superuser:
+        return True
     return bool(roles_in(user, organisation) & POLICY[action])
 
 
