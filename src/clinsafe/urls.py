@@ -2,11 +2,12 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from clinsafe.core.forms import LoginForm
 from clinsafe.products.views import product_create, product_edit, product_list
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="product-list"), name="home"),
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("products/", product_list, name="product-list"),
     path("products/new/", product_create, name="product-create"),

@@ -54,6 +54,39 @@ def create_organisation(*, actor: Actor, name: str, slug: str, kind: str) -> Org
     return organisation
 
 
+def add_person(
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    username: str,
+    first_name: str,
+    last_name: str,
+    email: str = "",
+    role: str,
+) -> tuple[User, str]:
+    """Create a person's account with a first role; returns the one-time password to hand
+    them (they change it after logging in)."""
+    actor = require(actor, Action.MANAGE_MEMBERS, organisation)
+    password = secrets.token_urlsafe(12)
+    user = User(username=username, first_name=first_name, last_name=last_name, email=email)
+    user.set_password(password)
+    try:
+        user.full_clean()
+    except ValidationError as error:
+        raise ValidationError(error.message_dict) from None
+    with transaction.atomic():
+        user.save()
+        record_event(
+            EventType.PERSON_ADDED,
+            actor=actor,
+            subject=user,
+            organisation=organisation,
+            data={"person": display_name(user), "email": email},
+        )
+        grant_role(actor=actor, organisation=organisation, user=user, role=role)
+    return user, password
+
+
 def grant_role(*, actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     """Give ``user`` a role in ``organisation`` (a person may hold several)."""
     actor = require(actor, Action.MANAGE_MEMBERS, organisation)
