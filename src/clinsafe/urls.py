@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("products/", product_list, name="product-list"),
+    path("", include("clinsafe.core.urls")),
     path("products/new/", product_create, name="product-create"),
     path("products/<slug:slug>/edit/", product_edit, name="product-edit"),
     path("products/<slug:slug>/", include("clinsafe.hazards.urls")),

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
+from clinsafe.core.api import ApiTokenViewSet
 from clinsafe.hazards.api import ControlViewSet, HazardViewSet, RiskEstimateViewSet
 from clinsafe.products.api import ProductViewSet
 
@@ -12,6 +13,7 @@ router.register("products", ProductViewSet, basename="api-product")
 router.register("hazards", HazardViewSet, basename="api-hazard")
 router.register("risk-estimates", RiskEstimateViewSet, basename="api-riskestimate")
 router.register("controls", ControlViewSet, basename="api-control")
+router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,11 +6,23 @@ Loaded through the same service functions as real work, so the demo has a real a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.utils import timezone
 
-from clinsafe.core.models import Membership, Organisation, OrganisationKind, Role
+from clinsafe.core import services
+from clinsafe.core.models import (
+    CSOAppointment,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    ProfessionalRegistration,
+    Role,
+    Training,
+)
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.products.models import LifecycleStatus, Product
@@ -21,12 +33,22 @@ from clinsafe.risk import Severity as S
 DEMO_PASSWORD = "clinsafe-demo"  # noqa: S105 - published demo credential, refused in production
 DEMO_PRODUCT_SLUG = "demo-eprescribing"
 
+NORTHWIND = "northwind-health"
+RIVERSIDE = "riverside-trust"
+
+# (username, first name, last name, role, organisation)
 DEMO_PEOPLE = [
-    ("cso", "Priya", "Shah", Role.CSO),
-    ("reviewer", "Tom", "Okafor", Role.REVIEWER),
-    ("engineer", "Sam", "Lee", Role.ENGINEER),
-    ("executive", "Helen", "Ward", Role.EXECUTIVE),
-    ("viewer", "Alex", "Morgan", Role.VIEWER),
+    ("cso", "Priya", "Shah", Role.CSO, NORTHWIND),
+    ("reviewer", "Tom", "Okafor", Role.REVIEWER, NORTHWIND),
+    ("engineer", "Sam", "Lee", Role.ENGINEER, NORTHWIND),
+    ("executive", "Helen", "Ward", Role.EXECUTIVE, NORTHWIND),
+    ("viewer", "Alex", "Morgan", Role.VIEWER, NORTHWIND),
+    ("admin", "Morgan", "Reid", Role.ADMIN, NORTHWIND),
+    # Appointed to the products that show a hollow CSO role.
+    ("raj", "Raj", "Patel", Role.CSO, NORTHWIND),
+    ("jordan", "Jordan", "Blake", Role.CSO, NORTHWIND),
+    # Another organisation, whose records Northwind's people never see.
+    ("riverside-cso", "Aisha", "Khan", Role.CSO, RIVERSIDE),
 ]
 
 
@@ -395,44 +417,176 @@ HAZARDS = [
 
 
 def demo_credentials() -> list[tuple[str, str]]:
-    return [(username, Role(role).label) for username, _f, _l, role in DEMO_PEOPLE]
+    names = {NORTHWIND: "Northwind", RIVERSIDE: "Riverside"}
+    return [
+        (username, f"{Role(role).label}, {names[org]}")
+        for username, _f, _l, role, org in DEMO_PEOPLE
+    ]
 
 
 @transaction.atomic
 def load_demo() -> Product:
-    """Create the demo organisation, people, product and hazard log unless already there."""
-    organisation, _ = Organisation.objects.get_or_create(
-        slug="northwind-health",
-        defaults={"name": "Northwind Health Software Ltd", "kind": OrganisationKind.MANUFACTURER},
-    )
+    """Create the demo organisations, people, products, hazard logs and CSO appointments
+    unless they are already there."""
+    organisations = {
+        NORTHWIND: Organisation.objects.get_or_create(
+            slug=NORTHWIND,
+            defaults={
+                "name": "Northwind Health Software Ltd",
+                "kind": OrganisationKind.MANUFACTURER,
+            },
+        )[0],
+        RIVERSIDE: Organisation.objects.get_or_create(
+            slug=RIVERSIDE,
+            defaults={
+                "name": "Riverside Community NHS Trust",
+                "kind": OrganisationKind.HEALTH_ORGANISATION,
+            },
+        )[0],
+    }
     people: dict[str, User] = {}
-    for username, first, last, role in DEMO_PEOPLE:
+    for username, first, last, role, org in DEMO_PEOPLE:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": first, "last_name": last}
         )
         if created:
             user.set_password(DEMO_PASSWORD)
             user.save()
-        Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
+        Membership.objects.get_or_create(user=user, organisation=organisations[org], role=role)
         people[username] = user
-    product = Product.objects.filter(slug=DEMO_PRODUCT_SLUG).first()
-    if product is None:
-        product = create_product(
-            actor=people["cso"],
-            organisation=organisation,
-            name="MedsFlow e-Prescribing",
-            slug=DEMO_PRODUCT_SLUG,
-            intended_use="Electronic prescribing and medicines administration (ePMA) for "
-            "inpatients: prescribing, pharmacist verification, administration recording and "
-            "discharge medicines.",
-            care_settings="Acute adult and paediatric wards, neonatal units, day surgery.",
-            intended_users="Prescribers, pharmacists, nurses and midwives.",
-            patient_groups="Adult, paediatric and neonatal inpatients.",
-            lifecycle_status=LifecycleStatus.LIVE,
-        )
+    northwind = organisations[NORTHWIND]
+    product = _product(
+        people["cso"],
+        northwind,
+        name="MedsFlow e-Prescribing",
+        slug=DEMO_PRODUCT_SLUG,
+        intended_use="Electronic prescribing and medicines administration (ePMA) for "
+        "inpatients: prescribing, pharmacist verification, administration recording and "
+        "discharge medicines.",
+        care_settings="Acute adult and paediatric wards, neonatal units, day surgery.",
+        intended_users="Prescribers, pharmacists, nurses and midwives.",
+        patient_groups="Adult, paediatric and neonatal inpatients.",
+        lifecycle_status=LifecycleStatus.LIVE,
+    )
     if not product.hazards.exists():
         _load_hazard_log(product, people)
+    _load_accountability(organisations, people)
     return product
+
+
+def _product(actor: User, organisation: Organisation, slug: str, **fields: Any) -> Product:
+    existing = Product.objects.filter(slug=slug).first()
+    if existing:
+        return existing
+    return create_product(actor=actor, organisation=organisation, slug=slug, **fields)
+
+
+def _load_accountability(organisations: dict[str, Organisation], people: dict[str, User]) -> None:
+    """Credentials and appointments: one sound CSO, and one product for each way the role
+    can be hollow (no CSO; not a registered clinician; lapsed registration and training,
+    no protected time, no authority)."""
+    today = timezone.localdate()
+    northwind, riverside = organisations[NORTHWIND], organisations[RIVERSIDE]
+    admin = people["admin"]
+    for username, regulator, number, profession, expires in [
+        ("cso", "GMC", "7012345", "Doctor", today + timedelta(days=400)),
+        ("reviewer", "GPhC", "2087654", "Pharmacist", today + timedelta(days=200)),
+        ("raj", "GMC", "6012345", "Doctor", today - timedelta(days=40)),
+        ("riverside-cso", "NMC", "12A3456E", "Nurse", today + timedelta(days=600)),
+    ]:
+        user = people[username]
+        if not ProfessionalRegistration.objects.filter(user=user).exists():
+            services.record_registration(
+                actor=user,
+                user=user,
+                regulator=regulator,
+                number=number,
+                profession=profession,
+                last_confirmed_on=today - timedelta(days=30),
+                expires_on=expires,
+            )
+    for username, days_ago in [
+        ("cso", 200),
+        ("raj", 5 * 365),
+        ("jordan", 100),
+        ("riverside-cso", 300),
+    ]:
+        user = people[username]
+        if not Training.objects.filter(user=user).exists():
+            services.record_training(
+                actor=user,
+                user=user,
+                course="Clinical risk management (DCB0129/DCB0160)",
+                completed_on=today - timedelta(days=days_ago),
+            )
+    results = _product(
+        people["cso"],
+        northwind,
+        name="ResultsView",
+        slug="demo-results-viewer",
+        intended_use="Viewing laboratory and imaging results.",
+        lifecycle_status="live",
+    )
+    letters = _product(
+        people["cso"],
+        northwind,
+        name="Clinic Letters",
+        slug="demo-letters",
+        intended_use="Drafting and sending outpatient clinic letters.",
+        lifecycle_status="in_development",
+    )
+    _product(
+        people["cso"],
+        northwind,
+        name="TriageBot",
+        slug="demo-triage",
+        intended_use="Symptom checker for patients before contacting their GP.",
+        lifecycle_status="in_development",
+    )
+    for user, scope, hours, can_block in [
+        (people["cso"], Product.objects.get(slug=DEMO_PRODUCT_SLUG), 16, True),
+        (people["raj"], results, 0, False),
+        (people["jordan"], letters, 4, True),
+    ]:
+        if not CSOAppointment.objects.filter(user=user, product=scope).exists():
+            services.appoint_cso(
+                actor=admin,
+                organisation=northwind,
+                user=user,
+                product=scope,
+                starts_on=today - timedelta(days=365),
+                protected_hours_per_week=hours,
+                can_block_release=can_block,
+            )
+    _load_riverside(riverside, people["riverside-cso"])
+
+
+def _load_riverside(riverside: Organisation, cso: User) -> None:
+    if Product.objects.filter(slug="riverside-ward-obs").exists():
+        return
+    Membership.objects.get_or_create(user=cso, organisation=riverside, role=Role.ADMIN)
+    product = create_product(
+        actor=cso,
+        organisation=riverside,
+        name="Ward Observations",
+        slug="riverside-ward-obs",
+        intended_use="Recording vital signs and NEWS2 scores on community wards.",
+        lifecycle_status="live",
+    )
+    hazard_services.create_hazard(
+        actor=cso,
+        product=product,
+        title="NEWS2 score not recalculated after an edit",
+        description="Editing an observation leaves the previous NEWS2 score displayed.",
+        harm="Deterioration not escalated.",
+    )
+    services.appoint_cso(
+        actor=cso,
+        organisation=riverside,
+        user=cso,
+        protected_hours_per_week=8,
+        can_block_release=True,
+    )
 
 
 def _load_hazard_log(product: Product, people: dict[str, User]) -> None:

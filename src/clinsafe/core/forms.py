@@ -21,6 +21,7 @@ _CLASSES = {
     forms.Select: "nhsuk-select",
     forms.RadioSelect: "nhsuk-radios__input",
     forms.CheckboxSelectMultiple: "nhsuk-checkboxes__input",
+    forms.CheckboxInput: "nhsuk-checkboxes__input",
 }
 
 T = TypeVar("T")
@@ -61,6 +62,11 @@ def run_service(form: forms.Form, action: Callable[[], T]) -> T | None:
     except ValidationError as error:
         add_service_errors(form, error)
     return None
+
+
+def submit(form: forms.Form, action: Callable[[], T]) -> T | None:
+    """Validate ``form``, then call a service; None unless both succeed."""
+    return run_service(form, action) if form.is_valid() else None
 
 
 def run_edit(form: forms.Form, edit: Callable[..., T], **arguments: Any) -> T | None:

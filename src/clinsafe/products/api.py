@@ -4,10 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
 
 from clinsafe.api.fields import VersionField
 from clinsafe.api.views import SafetyRecordViewSet
+from clinsafe.core.api import CsoPositionSerializer
+from clinsafe.core.cso import cso_position
 from clinsafe.core.models import Organisation
 from clinsafe.core.permissions import visible_organisations
 from clinsafe.products import services
@@ -73,3 +79,9 @@ class ProductViewSet(SafetyRecordViewSet):
 
     def get_queryset(self) -> Any:
         return services.visible_products(self.request.user).order_by("name")
+
+    @extend_schema(responses=CsoPositionSerializer)
+    @action(detail=True, methods=["get"])
+    def cso(self, request: Request, slug: str) -> Response:
+        """Who is this product's Clinical Safety Officer, and is the role real?"""
+        return Response(CsoPositionSerializer(cso_position(self.get_object())).data)

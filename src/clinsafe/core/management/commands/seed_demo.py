@@ -32,4 +32,4 @@ class Command(BaseCommand):
         )
         self.stdout.write(f"Demo logins (password: {DEMO_PASSWORD}):")
         for username, role in demo_credentials():
-            self.stdout.write(f"  {username:<10} {role}")
+            self.stdout.write(f"  {username:<14} {role}")
