@@ -3,10 +3,10 @@
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from clinsafe.audit.models import AuditEvent, EventType
+from clinsafe.core.services import create_token, revoke_token
 from clinsafe.hazards.models import Control, Hazard, RiskEstimate
 from clinsafe.hazards.sample import generate_hazards
 from tests.conftest import api_as, raise_hazard
@@ -53,12 +53,16 @@ class TestHazardList:
         generate_hazards(product, 490, author=tom)
         assert queries_for_list() == at_10 == 3  # count, page, controls
 
-    def test_a_token_authenticates(self, hazard, alex):
-        token = Token.objects.create(user=alex)
+    def test_a_personal_token_authenticates_until_revoked(self, hazard, alex):
+        token, key = create_token(actor=alex, name="CI")
         client = APIClient()
-        assert client.get("/api/hazards/").status_code == 403
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        assert client.get("/api/hazards/").status_code == 401
+        client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
         assert client.get("/api/hazards/").json()["count"] == 1
+        revoke_token(actor=alex, token=token)
+        response = client.get("/api/hazards/")
+        assert response.status_code == 401
+        assert response.json() == {"detail": "Invalid or revoked token."}
 
 
 class TestHazardWrites:
