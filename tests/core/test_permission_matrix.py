@@ -1,0 +1,191 @@
+"""Every write operation, tried by every role and by someone from another organisation.
+
+The expected table is written out here, not read from the policy, so a change to the
+policy that nobody meant shows up as a failing test.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+
+from clinsafe.core import services as people
+from clinsafe.core.models import Role
+from clinsafe.hazards import services
+from clinsafe.products import services as products
+from tests.conftest import make_person, raise_hazard
+
+pytestmark = pytest.mark.django_db
+
+CSO, DEPUTY, REVIEWER, ENGINEER, EXECUTIVE, VIEWER, ADMIN, OUTSIDER = (
+    "cso",
+    "deputy_cso",
+    "reviewer",
+    "engineer",
+    "executive",
+    "viewer",
+    "admin",
+    "outsider",
+)
+EVERYONE = [CSO, DEPUTY, REVIEWER, ENGINEER, EXECUTIVE, VIEWER, ADMIN, OUTSIDER]
+
+ALLOWED = {
+    "edit product": {CSO, DEPUTY, ADMIN},
+    "raise hazard": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "edit hazard": {CSO, DEPUTY, REVIEWER},
+    "change hazard status": {CSO, DEPUTY, REVIEWER},
+    "withdraw hazard": {CSO, DEPUTY, REVIEWER},
+    "assess risk": {CSO, DEPUTY, REVIEWER},
+    "add control": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "edit control": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "link control": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "withdraw control": {CSO, DEPUTY, REVIEWER},
+    "grant role": {ADMIN},
+    "revoke role": {ADMIN},
+    "add person": {ADMIN},
+    "appoint CSO": {ADMIN, EXECUTIVE},
+    "end appointment": {ADMIN, EXECUTIVE},
+    "record someone else's registration": {ADMIN},
+}
+
+
+@pytest.fixture
+def world(northwind, elsewhere, product, priya):
+    """One person per role at Northwind, an outsider, and one record of each kind."""
+    persons = {
+        role: make_person(f"p-{role}", northwind, role, f"Person {role}") for role in Role.values
+    }
+    persons[OUTSIDER] = make_person("outsider", elsewhere, Role.ADMIN, "Out Sider")
+    hazard = raise_hazard(product, priya)
+    services.assess_risk(actor=priya, hazard=hazard, stage="initial", severity=4, likelihood=3)
+    services.assess_risk(actor=priya, hazard=hazard, stage="residual", severity=4, likelihood=1)
+    control = services.add_control(
+        actor=priya, product=product, hazards=[hazard], description="Banner", kind="design"
+    )
+    other = raise_hazard(product, priya, title="Second")
+    appointment = people.appoint_cso(
+        actor=persons[ADMIN],
+        organisation=northwind,
+        user=priya,
+        product=product,
+        protected_hours_per_week=Decimal(8),
+    )
+    return {
+        "persons": persons,
+        "product": product,
+        "hazard": hazard,
+        "control": control,
+        "other": other,
+        "organisation": northwind,
+        "priya": priya,
+        "appointment": appointment,
+    }
+
+
+def attempt(operation, actor, w):
+    hazard, control, product = w["hazard"], w["control"], w["product"]
+    organisation = w["organisation"]
+    calls = {
+        "edit product": lambda: products.edit_product(
+            actor=actor, product=product, version=product.version, name="Renamed"
+        ),
+        "raise hazard": lambda: raise_hazard(product, actor),
+        "edit hazard": lambda: services.edit_hazard(
+            actor=actor, hazard=hazard, version=hazard.version, title="Edited"
+        ),
+        "change hazard status": lambda: services.change_hazard_status(
+            actor=actor, hazard=hazard, version=hazard.version, status="controlled"
+        ),
+        "withdraw hazard": lambda: services.withdraw_hazard(
+            actor=actor, hazard=hazard, version=hazard.version, reason="Duplicate"
+        ),
+        "assess risk": lambda: services.assess_risk(
+            actor=actor, hazard=hazard, stage="initial", severity=4, likelihood=4
+        ),
+        "add control": lambda: services.add_control(
+            actor=actor, product=product, description="New", kind="training"
+        ),
+        "edit control": lambda: services.edit_control(
+            actor=actor, control=control, version=control.version, status="implemented"
+        ),
+        "link control": lambda: services.link_control(
+            actor=actor, control=control, hazard=w["other"]
+        ),
+        "withdraw control": lambda: services.withdraw_control(
+            actor=actor, control=control, version=control.version, reason="Duplicate"
+        ),
+        "grant role": lambda: people.grant_role(
+            actor=actor, organisation=organisation, user=w["priya"], role=Role.VIEWER
+        ),
+        "revoke role": lambda: people.revoke_role(
+            actor=actor, membership=w["persons"][VIEWER].memberships.get()
+        ),
+        "add person": lambda: people.add_person(
+            actor=actor,
+            organisation=organisation,
+            username="newbie",
+            first_name="New",
+            last_name="Person",
+            role=Role.VIEWER,
+        ),
+        "appoint CSO": lambda: people.appoint_cso(
+            actor=actor,
+            organisation=organisation,
+            user=w["persons"][DEPUTY],
+            role="deputy_cso",
+            protected_hours_per_week=Decimal(2),
+        ),
+        "end appointment": lambda: people.end_appointment(
+            actor=actor, appointment=w["appointment"], reason="Left the company"
+        ),
+        "record someone else's registration": lambda: people.record_registration(
+            actor=actor,
+            user=w["priya"],
+            regulator="GMC",
+            number="1234567",
+            profession="Doctor",
+            last_confirmed_on=hazard.created_at.date(),
+        ),
+    }
+    return calls[operation]()
+
+
+def test_the_expected_table_covers_every_operation_of_the_policy():
+    from clinsafe.core.permissions import Action
+
+    # One row here per action of the policy (two rows for the two-sided ones).
+    assert len(ALLOWED) == len(Action) + 3  # revoke role, add person, end appointment
+
+
+@pytest.mark.parametrize("operation", sorted(ALLOWED))
+@pytest.mark.parametrize("role", EVERYONE)
+def test_each_role_may_do_exactly_what_the_table_says(world, operation, role):
+    actor = world["persons"][role]
+    if role in ALLOWED[operation]:
+        attempt(operation, actor, world)
+    else:
+        with pytest.raises(PermissionDenied):
+            attempt(operation, actor, world)
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(REVIEWER, 200), (ENGINEER, 403), (VIEWER, 403), (OUTSIDER, 404)]
+)
+def test_the_api_answers_403_for_a_refused_write_and_404_outside(world, role, status):
+    from tests.conftest import api_as
+
+    hazard = world["hazard"]
+    response = api_as(world["persons"][role]).patch(
+        f"/api/hazards/{hazard.pk}/", {"title": "x", "version": hazard.version}, format="json"
+    )
+    assert response.status_code == status
+
+
+def test_the_web_shows_a_clear_page_for_a_refused_write(world):
+    from tests.conftest import logged_in
+
+    response = logged_in(world["persons"][VIEWER]).get(
+        f"/organisations/{world['organisation'].slug}/people/new/"
+    )
+    assert response.status_code == 403
+    assert "You may not manage members and roles in Northwind Health" in response.content.decode()
