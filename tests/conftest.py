@@ -22,6 +22,12 @@ from clinsafe.risk import Likelihood, Severity
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # The real hasher is deliberately slow; hundreds of test users need not be.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_person(username: str, organisation: Organisation, role: str, name: str) -> Any:
     first, last = name.split(" ", 1)
     user = get_user_model().objects.create_user(
