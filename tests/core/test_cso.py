@@ -159,3 +159,34 @@ class TestAppointments:
             protected_hours_per_week=8,
         )
         assert later.user == other
+
+
+def test_the_organisation_page_query_count_does_not_grow_with_appointments(northwind, priya):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    admin = make_person("ada", northwind, "admin", "Ada Admin")
+    client = logged_in(admin)
+
+    def appoint_and_end(n):
+        # Organisation-wide appointments name their organisation on the page.
+        start = date(2020, 1, 1) + timedelta(days=10 * n)
+        held = services.appoint_cso(
+            actor=admin,
+            organisation=northwind,
+            user=priya,
+            starts_on=start,
+            protected_hours_per_week=4,
+        )
+        services.end_appointment(actor=admin, appointment=held, ends_on=start, reason="Done")
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/organisations/northwind/").status_code == 200
+        return len(captured)
+
+    appoint_and_end(1)
+    once = queries()
+    for n in range(2, 7):
+        appoint_and_end(n)
+    assert queries() == once

@@ -70,7 +70,10 @@ def submit(form: forms.Form, action: Callable[[], T]) -> T | None:
 
 
 def run_edit(form: forms.Form, edit: Callable[..., T], **arguments: Any) -> T | None:
-    """Call an edit service with the form's changes and the version the user loaded."""
+    """Validate ``form``, then call an edit service with its changes and the version the
+    user loaded; None unless both succeed."""
+    if not form.is_valid():
+        return None
     changes = dict(form.cleaned_data)
     version = changes.pop("version")
     return run_service(form, lambda: edit(version=version, **arguments, **changes))

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from clinsafe.core import services
 from clinsafe.core.cso import cso_position
-from clinsafe.core.forms import run_service, submit
+from clinsafe.core.forms import submit
 from clinsafe.core.models import (
     ApiToken,
     CSOAppointment,
@@ -60,7 +60,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
         person["roles"].append(membership)
     appointments = (
         CSOAppointment.objects.filter(organisation=organisation)
-        .select_related("user", "product")
+        .select_related("user", "product", "organisation")
         .order_by("-starts_on")
     )
     today = timezone.localdate()
@@ -83,20 +83,19 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = _organisation(request, slug)
     require(request.user, Action.MANAGE_MEMBERS, organisation)
     form = AddPersonForm(request.POST or None)
-    if form.is_valid():
-        added = run_service(
-            form,
-            lambda: services.add_person(
-                actor=request.user, organisation=organisation, **form.cleaned_data
-            ),
+    added = submit(
+        form,
+        lambda: services.add_person(
+            actor=request.user, organisation=organisation, **form.cleaned_data
+        ),
+    )
+    if added:
+        user, password = added
+        return render(
+            request,
+            "core/person_added.html",
+            {"organisation": organisation, "person": user, "password": password},
         )
-        if added:
-            user, password = added
-            return render(
-                request,
-                "core/person_added.html",
-                {"organisation": organisation, "person": user, "password": password},
-            )
     return render(
         request,
         "core/form_page.html",

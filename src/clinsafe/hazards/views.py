@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from clinsafe.audit.services import history_of
-from clinsafe.core.forms import run_edit, run_service
+from clinsafe.core.forms import run_edit, submit
 from clinsafe.core.permissions import Action, allowed_actions, require
 from clinsafe.hazards import services
 from clinsafe.hazards.filtersets import ControlFilterSet, HazardFilterSet
@@ -168,16 +168,13 @@ def hazard_create(request: HttpRequest, slug: str) -> HttpResponse:
     product = _product(request, slug)
     require(request.user, Action.CREATE_HAZARD, product.organisation)
     form = HazardForm(request.POST or None, product=product)
-    if form.is_valid():
-        hazard = run_service(
-            form,
-            lambda: services.create_hazard(
-                actor=request.user, product=product, **form.cleaned_data
-            ),
-        )
-        if hazard:
-            messages.success(request, f"{hazard.reference} raised. Now assess its initial risk.")
-            return redirect("hazard-detail", slug=slug, number=hazard.number)
+    hazard = submit(
+        form,
+        lambda: services.create_hazard(actor=request.user, product=product, **form.cleaned_data),
+    )
+    if hazard:
+        messages.success(request, f"{hazard.reference} raised. Now assess its initial risk.")
+        return redirect("hazard-detail", slug=slug, number=hazard.number)
     return _page(request, "hazards/hazard_form.html", product, form=form)
 
 
@@ -188,11 +185,10 @@ def hazard_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = HazardEditForm(
         request.POST or None, initial=hazard_initial(hazard), product=hazard.product
     )
-    if form.is_valid():
-        saved = run_edit(form, services.edit_hazard, actor=request.user, hazard=hazard)
-        if saved:
-            messages.success(request, f"{saved.reference} saved.")
-            return redirect("hazard-detail", slug=slug, number=number)
+    saved = run_edit(form, services.edit_hazard, actor=request.user, hazard=hazard)
+    if saved:
+        messages.success(request, f"{saved.reference} saved.")
+        return redirect("hazard-detail", slug=slug, number=number)
     return _page(request, "hazards/hazard_form.html", hazard.product, form=form, hazard=hazard)
 
 
@@ -207,18 +203,17 @@ def hazard_assess(request: HttpRequest, slug: str, number: int, stage: str) -> H
         "likelihood": getattr(hazard, f"{stage}_likelihood"),
     }
     form = AssessRiskForm(request.POST or None, initial=current)
-    if form.is_valid():
-        estimate = run_service(
-            form,
-            lambda: services.assess_risk(
-                actor=request.user, hazard=hazard, stage=stage, **form.cleaned_data
-            ),
+    estimate = submit(
+        form,
+        lambda: services.assess_risk(
+            actor=request.user, hazard=hazard, stage=stage, **form.cleaned_data
+        ),
+    )
+    if estimate:
+        messages.success(
+            request, f"{stage.capitalize()} risk of {hazard.reference}: {estimate.rating}."
         )
-        if estimate:
-            messages.success(
-                request, f"{stage.capitalize()} risk of {hazard.reference}: {estimate.rating}."
-            )
-            return redirect("hazard-detail", slug=slug, number=number)
+        return redirect("hazard-detail", slug=slug, number=number)
     return _page(
         request,
         "hazards/assess_form.html",
@@ -236,16 +231,15 @@ def hazard_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = StatusForm(
         request.POST or None, initial={"status": hazard.status, "version": hazard.version}
     )
-    if form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.change_hazard_status(
-                actor=request.user, hazard=hazard, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, f"{saved.reference} is now {saved.get_status_display()}.")
-            return redirect("hazard-detail", slug=slug, number=number)
+    saved = submit(
+        form,
+        lambda: services.change_hazard_status(
+            actor=request.user, hazard=hazard, **form.cleaned_data
+        ),
+    )
+    if saved:
+        messages.success(request, f"{saved.reference} is now {saved.get_status_display()}.")
+        return redirect("hazard-detail", slug=slug, number=number)
     return _page(
         request,
         "hazards/simple_form.html",
@@ -262,16 +256,13 @@ def hazard_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespons
     hazard = _hazard(request, slug, number)
     require(request.user, Action.WITHDRAW_HAZARD, hazard.product.organisation)
     form = WithdrawForm(request.POST or None, initial={"version": hazard.version})
-    if form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.withdraw_hazard(
-                actor=request.user, hazard=hazard, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
-            return redirect("hazard-detail", slug=slug, number=number)
+    saved = submit(
+        form,
+        lambda: services.withdraw_hazard(actor=request.user, hazard=hazard, **form.cleaned_data),
+    )
+    if saved:
+        messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
+        return redirect("hazard-detail", slug=slug, number=number)
     return _page(
         request,
         "hazards/simple_form.html",
@@ -315,16 +306,15 @@ def control_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     product = hazard.product
     require(request.user, Action.ADD_CONTROL, product.organisation)
     form = ControlForm(request.POST or None, product=product)
-    if form.is_valid():
-        control = run_service(
-            form,
-            lambda: services.add_control(
-                actor=request.user, product=product, hazards=[hazard], **form.cleaned_data
-            ),
-        )
-        if control:
-            messages.success(request, f"{control.reference} added to {hazard.reference}.")
-            return redirect("hazard-detail", slug=slug, number=number)
+    control = submit(
+        form,
+        lambda: services.add_control(
+            actor=request.user, product=product, hazards=[hazard], **form.cleaned_data
+        ),
+    )
+    if control:
+        messages.success(request, f"{control.reference} added to {hazard.reference}.")
+        return redirect("hazard-detail", slug=slug, number=number)
     link_form = LinkControlForm(hazard=hazard)
     return _page(
         request,
@@ -343,14 +333,15 @@ def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     product = hazard.product
     require(request.user, Action.LINK_CONTROL, product.organisation)
     link_form = LinkControlForm(request.POST, hazard=hazard)
-    if link_form.is_valid():
-        control = link_form.cleaned_data["control"]
-        if run_service(
-            link_form,
-            lambda: services.link_control(actor=request.user, control=control, hazard=hazard),
-        ):
-            messages.success(request, f"{control.reference} now mitigates {hazard.reference}.")
-            return redirect("hazard-detail", slug=slug, number=number)
+    linked = submit(
+        link_form,
+        lambda: services.link_control(
+            actor=request.user, control=link_form.cleaned_data["control"], hazard=hazard
+        ),
+    )
+    if linked:
+        messages.success(request, f"{linked.reference} now mitigates {hazard.reference}.")
+        return redirect("hazard-detail", slug=slug, number=number)
     return _page(
         request,
         "hazards/control_form.html",
@@ -396,11 +387,10 @@ def control_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     form = ControlEditForm(
         request.POST or None, initial=control_initial(control), product=control.product
     )
-    if form.is_valid():
-        saved = run_edit(form, services.edit_control, actor=request.user, control=control)
-        if saved:
-            messages.success(request, f"{saved.reference} saved.")
-            return redirect("control-detail", slug=slug, number=number)
+    saved = run_edit(form, services.edit_control, actor=request.user, control=control)
+    if saved:
+        messages.success(request, f"{saved.reference} saved.")
+        return redirect("control-detail", slug=slug, number=number)
     return _page(request, "hazards/control_form.html", control.product, form=form, control=control)
 
 
@@ -409,16 +399,13 @@ def control_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespon
     control = _control(request, slug, number)
     require(request.user, Action.WITHDRAW_CONTROL, control.product.organisation)
     form = WithdrawForm(request.POST or None, initial={"version": control.version})
-    if form.is_valid():
-        saved = run_service(
-            form,
-            lambda: services.withdraw_control(
-                actor=request.user, control=control, **form.cleaned_data
-            ),
-        )
-        if saved:
-            messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
-            return redirect("control-detail", slug=slug, number=number)
+    saved = submit(
+        form,
+        lambda: services.withdraw_control(actor=request.user, control=control, **form.cleaned_data),
+    )
+    if saved:
+        messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
+        return redirect("control-detail", slug=slug, number=number)
     return _page(
         request,
         "hazards/simple_form.html",

@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
-from clinsafe.core.forms import run_edit, run_service
+from clinsafe.core.forms import run_edit, submit
 from clinsafe.core.permissions import Action, allowed_actions, organisations_where, require
 from clinsafe.products import services
 from clinsafe.products.forms import ProductCreateForm, ProductEditForm, product_initial
@@ -40,17 +40,10 @@ def product_create(request: HttpRequest) -> HttpResponse:
             "organisation admin role in an organisation."
         )
     form = ProductCreateForm(request.POST or None, organisations=organisations)
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        product = run_service(
-            form,
-            lambda: services.create_product(
-                actor=request.user, organisation=data.pop("organisation"), **data
-            ),
-        )
-        if product:
-            messages.success(request, f"{product.name} registered. Raise its first hazard.")
-            return redirect("hazard-log", slug=product.slug)
+    product = submit(form, lambda: services.create_product(actor=request.user, **form.cleaned_data))
+    if product:
+        messages.success(request, f"{product.name} registered. Raise its first hazard.")
+        return redirect("hazard-log", slug=product.slug)
     return render(request, "products/product_form.html", {"form": form})
 
 
@@ -59,11 +52,10 @@ def product_edit(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(services.visible_products(request.user), slug=slug)
     require(request.user, Action.EDIT_PRODUCT, product.organisation)
     form = ProductEditForm(request.POST or None, initial=product_initial(product))
-    if form.is_valid():
-        saved = run_edit(form, services.edit_product, actor=request.user, product=product)
-        if saved:
-            messages.success(request, f"{saved.name} saved.")
-            return redirect("hazard-log", slug=slug)
+    saved = run_edit(form, services.edit_product, actor=request.user, product=product)
+    if saved:
+        messages.success(request, f"{saved.name} saved.")
+        return redirect("hazard-log", slug=slug)
     may = allowed_actions(request.user, product.organisation)
     return render(
         request, "products/product_form.html", {"form": form, "product": product, "may": may}
