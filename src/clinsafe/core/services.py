@@ -6,11 +6,11 @@ import hashlib
 import secrets
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from clinsafe.audit.models import EventType
@@ -223,8 +223,8 @@ def record_training(*, actor: Actor, user: User, course: str, completed_on: date
 
 def _require_self_or_admin(actor: Actor, user: User) -> User:
     """People record their own credentials; an admin of one of their organisations may too."""
-    if actor.is_authenticated and actor.pk == user.pk:
-        return user  # type: ignore[return-value]
+    if isinstance(actor, User) and actor.pk == user.pk:
+        return actor
     for organisation in Organisation.objects.filter(memberships__user=user).distinct():
         try:
             return require(actor, Action.RECORD_CREDENTIALS, organisation)
@@ -239,7 +239,10 @@ def _require_self_or_admin(actor: Actor, user: User) -> User:
 # --- CSO appointments --------------------------------------------------------------------
 
 
-def active_appointments(*, organisation: Organisation, on: date | None = None) -> Any:
+def active_appointments(
+    *, organisation: Organisation, on: date | None = None
+) -> QuerySet[CSOAppointment]:
+    """Appointments in force on ``on`` (today by default)."""
     on = on or timezone.localdate()
     return CSOAppointment.objects.filter(organisation=organisation, starts_on__lte=on).exclude(
         ends_on__lt=on
