@@ -9,6 +9,10 @@ CLINSAFE_DEBUG        "1"/"0"; defaults to on in development, off in production
 CLINSAFE_AUDIT_KEY    key that signs the audit trail (or CLINSAFE_AUDIT_KEY_FILE, default
                       <data dir>/audit_key); in development a key file is made if missing
 CLINSAFE_SSL_REDIRECT "1"/"0": redirect HTTP to HTTPS in production (default 1)
+CLINSAFE_SITE_URL     the address people reach clinsafe at, for links in emails
+CLINSAFE_EMAIL_HOST   SMTP server for notification emails (none: in-app notifications only);
+                      with CLINSAFE_EMAIL_PORT (25), CLINSAFE_EMAIL_USER, CLINSAFE_EMAIL_PASSWORD,
+                      CLINSAFE_EMAIL_TLS ("1"/"0") and CLINSAFE_EMAIL_FROM
 """
 
 from __future__ import annotations
@@ -76,6 +80,15 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 
+SITE_URL = os.environ.get("CLINSAFE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = os.environ.get("CLINSAFE_EMAIL_HOST", "")
+EMAIL_ENABLED = bool(EMAIL_HOST)
+EMAIL_PORT = int(os.environ.get("CLINSAFE_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("CLINSAFE_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CLINSAFE_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = _flag("CLINSAFE_EMAIL_TLS", default=False)
+DEFAULT_FROM_EMAIL = os.environ.get("CLINSAFE_EMAIL_FROM", "clinsafe@localhost")
+
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -91,6 +104,7 @@ INSTALLED_APPS = [
     "clinsafe.audit",
     "clinsafe.products",
     "clinsafe.hazards",
+    "clinsafe.gate",
 ]
 
 MIDDLEWARE = [

@@ -32,6 +32,22 @@ class EventType(models.TextChoices):
     CONTROL_LINKED = "control.linked", "Control linked to hazard"
     CONTROL_UNLINKED = "control.unlinked", "Control unlinked from hazard"
     CONTROL_WITHDRAWN = "control.withdrawn", "Control withdrawn"
+    RELEASE_PLANNED = "release.planned", "Release planned"
+    RELEASE_EDITED = "release.edited", "Release edited"
+    RELEASE_REVIEW_STARTED = "release.review_started", "Release put into safety review"
+    RELEASE_RELEASED = "release.released", "Release released"
+    RELEASE_WITHDRAWN = "release.withdrawn", "Release withdrawn"
+    HAZARD_REVIEWED = "hazard.reviewed", "Hazard reviewed by the CSO"
+    RISK_ESCALATED = "risk.escalated", "Residual risk escalated to an executive"
+    RISK_ACCEPTED = "risk.accepted", "Residual risk accepted"
+    RELEASE_SIGNED_OFF = "release.signed_off", "Release signed off"
+    RELEASE_BLOCKED = "release.blocked", "Release blocked"
+    RELEASE_BLOCK_LIFTED = "release.block_lifted", "Release block lifted"
+    RELEASE_OVERRIDDEN = "release.overridden", "Release gate overridden"
+    ACCEPTANCE_POLICY_CHANGED = (
+        "organisation.acceptance_policy_changed",
+        ("Risk acceptance levels changed"),
+    )
 
 
 class AuditEvent(models.Model):

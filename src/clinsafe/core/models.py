@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from clinsafe.core.regulators import OTHER, REGULATORS
+from clinsafe.risk.acceptance import AcceptancePolicy
 
 REGULATOR_CHOICES = [
     (r.code, f"{r.code} – {r.name}" if r.code != OTHER else r.name) for r in REGULATORS.values()
@@ -22,6 +25,9 @@ class Organisation(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=32, choices=OrganisationKind.choices)
+    # Ratings this organisation makes harder to accept than DCB0129, e.g. {"3": "executive"};
+    # read through `acceptance_policy`, which refuses anything looser.
+    stricter_acceptance: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -29,6 +35,10 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def acceptance_policy(self) -> AcceptancePolicy:
+        return AcceptancePolicy.stricter(self.stricter_acceptance)
 
 
 class Role(models.TextChoices):
@@ -195,3 +205,22 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class Notification(models.Model):
+    """Something a person must know about, e.g. that a release went out over their block."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.TextField()
+    link = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"To {self.recipient}: {self.message[:60]}"

@@ -25,10 +25,21 @@ class Action(StrEnum):
     EDIT_CONTROL = "edit a control"
     LINK_CONTROL = "link a control to a hazard"
     WITHDRAW_CONTROL = "withdraw a control"
+    EDIT_RELEASE = "plan or edit a release"
+    RECORD_RELEASE = "record a release as released"
+    REVIEW_HAZARD = "record a CSO review of a hazard"
+    ACCEPT_RISK_AS_CSO = "accept a residual risk as Clinical Safety Officer"
+    ACCEPT_RISK_AS_EXECUTIVE = "accept a residual risk as accountable executive"
+    SIGN_OFF_RELEASE = "sign off a release"
+    BLOCK_RELEASE = "block or unblock a release"
+    OVERRIDE_RELEASE = "override the release gate"
 
 
 _CLINICAL = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.REVIEWER})
 _CONTRIBUTORS = _CLINICAL | {Role.ENGINEER}
+# The role alone is not enough for these: services also require a CSO appointment in force.
+_CSOS = frozenset({Role.CSO, Role.DEPUTY_CSO})
+_RELEASERS = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.ENGINEER, Role.ADMIN})
 
 # Engineers propose hazards and controls and record evidence; only clinicians judge risk.
 POLICY: dict[Action, frozenset[str]] = {
@@ -45,6 +56,15 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.EDIT_CONTROL: _CONTRIBUTORS,
     Action.LINK_CONTROL: _CONTRIBUTORS,
     Action.WITHDRAW_CONTROL: _CLINICAL,
+    Action.EDIT_RELEASE: _RELEASERS,
+    Action.RECORD_RELEASE: _RELEASERS | {Role.EXECUTIVE},
+    Action.REVIEW_HAZARD: _CSOS,
+    Action.ACCEPT_RISK_AS_CSO: _CSOS,
+    Action.ACCEPT_RISK_AS_EXECUTIVE: frozenset({Role.EXECUTIVE}),
+    Action.SIGN_OFF_RELEASE: _CSOS,
+    Action.BLOCK_RELEASE: _CSOS,
+    # Only the accountable executive, never the CSO, a reviewer or an engineer.
+    Action.OVERRIDE_RELEASE: frozenset({Role.EXECUTIVE}),
 }
 
 # Whoever makes a request: services refuse anyone who is not a signed-in member.

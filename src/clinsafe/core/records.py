@@ -12,14 +12,14 @@ from clinsafe.core.errors import StaleEdit
 Record = TypeVar("Record", bound=models.Model)
 
 
-def lock_for_edit(record: Record, expected_version: int | None) -> Record:
+def lock_for_edit(record: Record, expected_version: int | None, field: str = "version") -> Record:
     """Re-read ``record`` under a row lock and refuse the edit if its version moved on."""
     if expected_version is None:
         raise ValidationError(
-            {"version": "Give the version you loaded, so a concurrent edit is not overwritten."}
+            {field: f"Give the {field} you loaded, so a concurrent edit is not overwritten."}
         )
     locked = type(record)._default_manager.select_for_update().get(pk=record.pk)
-    current = locked.version  # type: ignore[attr-defined]
+    current = getattr(locked, field)
     if current != expected_version:
         raise StaleEdit(
             getattr(locked, "reference", None) or str(locked), expected_version, current

@@ -60,13 +60,14 @@ class Withdrawable(models.Model):
 
 class HazardQuerySet(models.QuerySet["Hazard"]):
     def with_current_risk(self) -> HazardQuerySet:
-        """Annotate the latest estimate of each stage: {stage}_severity, _likelihood, _rating."""
+        """Annotate the latest estimate of each stage: {stage}_id, _severity, _likelihood,
+        _rating."""
         annotations = {}
         for stage in Stage.values:
             latest = RiskEstimate.objects.filter(hazard=OuterRef("pk"), stage=stage).order_by(
                 "-assessed_at", "-id"
             )
-            for part in ("severity", "likelihood", "rating"):
+            for part in ("id", "severity", "likelihood", "rating"):
                 annotations[f"{stage}_{part}"] = Subquery(latest.values(part)[:1])
         return self.annotate(**annotations)
 

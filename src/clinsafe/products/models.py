@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 
 from clinsafe.core.models import Organisation
@@ -49,3 +53,116 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ReleaseStage(models.TextChoices):
+    """Where a release is in its life; the gate decides approved or blocked while in review."""
+
+    PLANNING = "planning", "Planning"
+    IN_SAFETY_REVIEW = "in_safety_review", "In safety review"
+    RELEASED = "released", "Released"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class ReleaseStatus(models.TextChoices):
+    """What a person is told: the stage, or while in review, the gate's decision."""
+
+    PLANNING = "planning", "Planning"
+    IN_SAFETY_REVIEW = "in_safety_review", "In safety review"
+    APPROVED = "approved", "Approved"
+    BLOCKED = "blocked", "Blocked"
+    RELEASED = "released", "Released"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class HazardChange(models.TextChoices):
+    ADDS = "adds", "Adds"
+    CHANGES = "changes", "Changes"
+    AFFECTS = "affects", "Affects"
+
+
+validate_release_version = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._+-]*$",
+    "A release version is letters, digits, dots, hyphens, underscores or plus signs, "
+    "starting with a letter or digit (e.g. 2.4.0 or 2025.11-rc1).",
+)
+
+
+class Release(models.Model):
+    """A version of a product to be shipped, with the configuration DCB0129 asks to record."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="releases")
+    version = models.CharField(max_length=60, validators=[validate_release_version])
+    planned_on = models.DateField(null=True, blank=True)
+    stage = models.CharField(
+        max_length=20, choices=ReleaseStage.choices, default=ReleaseStage.PLANNING
+    )
+    summary = models.TextField("summary of changes", blank=True)
+    build_identifier = models.CharField(max_length=200, blank=True)
+    components: models.JSONField[Any] = models.JSONField(
+        default=dict, blank=True, help_text="Component name to version."
+    )
+    safety_settings: models.JSONField[Any] = models.JSONField(
+        default=dict, blank=True, help_text="Safety-relevant setting to its value."
+    )
+    hazards = models.ManyToManyField(
+        "hazards.Hazard", through="ReleaseHazard", related_name="releases", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True, editable=False)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    withdrawn_reason = models.TextField(blank=True, editable=False)
+    # Frozen when released: what was signed and the decision, as issued.
+    issued_snapshot: models.JSONField[Any] = models.JSONField(null=True, editable=False)
+    issued_gate: models.JSONField[Any] = models.JSONField(null=True, editable=False)
+    # Optimistic locking, as `version` is on other records (here `version` is the release's).
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "version"],
+                name="release_version_unique_per_product",
+                violation_error_message="This product already has a release with this version.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product.name} {self.version}"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.stage in (ReleaseStage.RELEASED, ReleaseStage.WITHDRAWN)
+
+
+class ReleaseHazard(models.Model):
+    """A hazard the release adds, changes or affects."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="hazard_links")
+    hazard = models.ForeignKey("hazards.Hazard", on_delete=models.PROTECT, related_name="+")
+    change = models.CharField(max_length=10, choices=HazardChange.choices)
+
+    class Meta:
+        ordering = ["hazard__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["release", "hazard"],
+                name="release_hazard_once",
+                violation_error_message="The hazard is already listed for this release.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.release} {self.get_change_display().lower()} {self.hazard}"

@@ -1,0 +1,203 @@
+"""The live gate of a release, read from the records: the facts `decide` needs, and the one
+report of it that the release page, the API, the CLI and the badge all show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from clinsafe.audit.chain import plain_data
+from clinsafe.core.cso import cso_position
+from clinsafe.gate.decision import (
+    ControlFacts,
+    Decision,
+    GateDecision,
+    HazardFacts,
+    ReleaseFacts,
+    SignatureFacts,
+    decide,
+    review_needed,
+)
+from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
+from clinsafe.gate.snapshot import digest, hazard_snapshot, hazards_of, release_snapshot
+from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
+from clinsafe.products.models import Release, ReleaseStage, ReleaseStatus
+
+
+@dataclass
+class Evaluation:
+    release: Release
+    decision: GateDecision
+    snapshot: dict[str, Any]
+    snapshot_hash: str
+    hazard_hashes: dict[int, str]
+    waiting_review: list[Hazard]
+    sign_off: Any
+    blocks: list[Block]
+    overrides: list[Override]
+
+    @property
+    def status(self) -> str:
+        return release_status(self.release, self.decision.decision)
+
+
+def evaluate(release: Release) -> Evaluation:
+    """The gate over the records as they stand now."""
+    product = release.product
+    hazards = hazards_of(product.pk)
+    snapshots = {h.pk: hazard_snapshot(h) for h in hazards}
+    hashes = {pk: digest(s) for pk, s in snapshots.items()}
+    snapshot = release_snapshot(release, list(snapshots.values()))
+    snapshot_hash = digest(snapshot)
+    previous = _previous_hazards(release)
+    reviewed = set(
+        HazardReview.objects.filter(
+            hazard__product=product, snapshot_hash__in=hashes.values()
+        ).values_list("hazard_id", "snapshot_hash")
+    )
+    accepted = set(
+        RiskAcceptance.objects.filter(
+            hazard__product=product, snapshot_hash__in=hashes.values()
+        ).values_list("hazard_id", "snapshot_hash", "accepted_as")
+    )
+    in_scope = [h for h in hazards if h.status != HazardStatus.CLOSED]
+    facts_by_pk = {
+        h.pk: HazardFacts(
+            reference=h.reference,
+            title=h.title,
+            initial_rating=h.initial_rating,  # type: ignore[attr-defined]
+            residual_rating=h.residual_rating,  # type: ignore[attr-defined]
+            controls=tuple(
+                ControlFacts(c.reference, c.status, c.kind == ControlKind.TRANSFERRED)
+                for c in h.controls.all()
+            ),
+            changed_since_previous_release=previous is None
+            or previous.get(h.reference) != snapshots[h.pk],
+            reviewed=(h.pk, hashes[h.pk]) in reviewed,
+            accepted_by_cso=(h.pk, hashes[h.pk], AcceptedAs.CSO) in accepted,
+            accepted_by_executive=(h.pk, hashes[h.pk], AcceptedAs.EXECUTIVE) in accepted,
+        )
+        for h in in_scope
+    }
+    position = cso_position(product)
+    sign_off = release.sign_offs.select_related("signer").first()
+    blocks = list(release.blocks.all())
+    overrides = list(release.overrides.all())
+    facts = ReleaseFacts(
+        hazards=tuple(facts_by_pk.values()),
+        cso_concerns=tuple((c.code, c.message) for c in position.concerns),
+        cso_name=position.facts.name if position.facts else "",
+        open_blocks=tuple(_facts(b, snapshot_hash) for b in blocks if b.is_open),
+        sign_off=_facts(sign_off, snapshot_hash) if sign_off else None,
+        overrides=tuple(_facts(o, snapshot_hash) for o in overrides),
+        policy=product.organisation.acceptance_policy,
+    )
+    needing_review = {f.reference for f in review_needed(facts.hazards) if not f.reviewed}
+    return Evaluation(
+        release=release,
+        decision=decide(facts),
+        snapshot=snapshot,
+        snapshot_hash=snapshot_hash,
+        hazard_hashes=hashes,
+        waiting_review=[h for h in in_scope if h.reference in needing_review],
+        sign_off=sign_off,
+        blocks=blocks,
+        overrides=overrides,
+    )
+
+
+def gate_report(release: Release) -> dict[str, Any]:
+    """The gate as people and pipelines read it; frozen as issued once released."""
+    if release.issued_gate is not None:
+        return dict(release.issued_gate)
+    return report(evaluate(release))
+
+
+def report(evaluation: Evaluation) -> dict[str, Any]:
+    release, decision, current = evaluation.release, evaluation.decision, evaluation.snapshot_hash
+    return plain_data(
+        {
+            "product": release.product.slug,
+            "release": release.version,
+            "status": evaluation.status,
+            "decision": decision.decision,
+            "approved_by_override": decision.override is not None,
+            "message": decision.message,
+            "frozen": release.stage == ReleaseStage.RELEASED,
+            "snapshot_hash": current,
+            "rules": [
+                {
+                    "code": r.code,
+                    "title": r.title,
+                    "outcome": r.outcome,
+                    "message": r.message,
+                    "references": list(r.references),
+                }
+                for r in decision.rules
+            ],
+            "waiting_review": [
+                {"reference": h.reference, "title": h.title} for h in evaluation.waiting_review
+            ],
+            "sign_off": _manifest(evaluation.sign_off, current) if evaluation.sign_off else None,
+            "blocks": [
+                {
+                    **_manifest(b, current),
+                    "open": b.is_open,
+                    "lifted_at": b.lifted_at,
+                    "lifted_by": b.lifted_by_name,
+                    "lift_reason": b.lift_reason,
+                }
+                for b in evaluation.blocks
+            ],
+            "overrides": [
+                {**_manifest(o, current), "overridden": o.overridden} for o in evaluation.overrides
+            ],
+        }
+    )
+
+
+def release_status(release: Release, decision: str) -> str:
+    """Released and withdrawn are final; otherwise a block or an approval shows."""
+    if release.is_closed:
+        return str(release.stage)
+    if decision == Decision.BLOCKED:
+        return ReleaseStatus.BLOCKED
+    if release.stage == ReleaseStage.IN_SAFETY_REVIEW and decision == Decision.APPROVED:
+        return ReleaseStatus.APPROVED
+    return str(release.stage)
+
+
+def _previous_hazards(release: Release) -> dict[str, Any] | None:
+    """The hazards as the previous release issued them, by reference."""
+    earlier = Release.objects.filter(product=release.product_id, stage=ReleaseStage.RELEASED)
+    if release.released_at is not None:
+        earlier = earlier.filter(released_at__lt=release.released_at)
+    previous = earlier.exclude(pk=release.pk).order_by("-released_at").first()
+    if previous is None or previous.issued_snapshot is None:
+        return None
+    return {h["reference"]: h for h in previous.issued_snapshot["hazards"]}
+
+
+def _facts(signature: Signed, current_hash: str) -> SignatureFacts:
+    return SignatureFacts(
+        signer=signature.signer_name,
+        role=signature.signer_role,
+        meaning=signature.meaning,
+        signed_at=signature.signed_at,
+        snapshot_hash=signature.snapshot_hash,
+        statement=signature.statement,
+        stale=signature.snapshot_hash != current_hash,
+    )
+
+
+def _manifest(signature: Signed, current_hash: str) -> dict[str, Any]:
+    """A signature as the manifest lists it."""
+    return {
+        "signer": signature.signer_name,
+        "role": signature.signer_role,
+        "meaning": signature.meaning,
+        "signed_at": signature.signed_at,
+        "statement": signature.statement,
+        "snapshot_hash": signature.snapshot_hash,
+        "stale": signature.snapshot_hash != current_hash,
+    }
