@@ -14,5 +14,6 @@ urlpatterns = [
     path("products/new/", product_create, name="product-create"),
     path("products/<slug:slug>/edit/", product_edit, name="product-edit"),
     path("products/<slug:slug>/", include("clinsafe.hazards.urls")),
+    path("products/<slug:slug>/", include("clinsafe.gate.urls")),
     path("api/", include("clinsafe.api.urls")),
 ]

@@ -7,13 +7,16 @@ policy that nobody meant shows up as a failing test.
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 from clinsafe.core import services as people
 from clinsafe.core.models import Role
+from clinsafe.gate import services as gate
 from clinsafe.hazards import services
+from clinsafe.products import releases
 from clinsafe.products import services as products
-from tests.conftest import make_person, raise_hazard
+from tests.conftest import PASSWORD, make_person, raise_hazard
+from tests.gate.conftest import assessed, review_all
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +49,17 @@ ALLOWED = {
     "appoint CSO": {ADMIN, EXECUTIVE},
     "end appointment": {ADMIN, EXECUTIVE},
     "record someone else's registration": {ADMIN},
+    "plan release": {CSO, DEPUTY, ENGINEER, ADMIN},
+    "edit release": {CSO, DEPUTY, ENGINEER, ADMIN},
+    "record released": {CSO, DEPUTY, ENGINEER, ADMIN, EXECUTIVE},
+    "review hazard": {CSO, DEPUTY},
+    "accept risk as CSO": {CSO, DEPUTY},
+    "escalate risk": {CSO, DEPUTY},
+    "accept risk as executive": {EXECUTIVE},
+    "sign off release": {CSO, DEPUTY},
+    "block release": {CSO, DEPUTY},
+    "lift block": {CSO, DEPUTY},
+    "override release": {EXECUTIVE},
 }
 
 
@@ -67,10 +81,32 @@ def world(northwind, elsewhere, product, priya):
         actor=persons[ADMIN],
         organisation=northwind,
         user=priya,
-        product=product,
         protected_hours_per_week=Decimal(8),
     )
+    # The gate's actions need a CSO appointment for the product besides the role.
+    for role in (CSO, DEPUTY):
+        people.appoint_cso(
+            actor=persons[ADMIN],
+            organisation=northwind,
+            user=persons[role],
+            role=role,
+            product=product,
+            protected_hours_per_week=Decimal(8),
+            can_block_release=True,
+        )
+    rated_3 = assessed(product, priya, initial=(4, 3), residual=(4, 2))
+    rated_4 = assessed(product, priya, initial=(5, 3), residual=(5, 2))
+    gate.escalate_risk(actor=persons[CSO], hazard=rated_4, recommendation="Accept.")
+    release = releases.create_release(actor=persons[ADMIN], product=product, version="1.0")
+    review_all(persons[CSO], release)
+    block = gate.block_release(
+        actor=persons[CSO], release=release, password=PASSWORD, reasons="Not yet."
+    )
     return {
+        "rated_3": rated_3,
+        "rated_4": rated_4,
+        "release": release,
+        "block": block,
         "persons": persons,
         "product": product,
         "hazard": hazard,
@@ -138,6 +174,41 @@ def attempt(operation, actor, w):
         "end appointment": lambda: people.end_appointment(
             actor=actor, appointment=w["appointment"], reason="Left the company"
         ),
+        "plan release": lambda: releases.create_release(
+            actor=actor, product=product, version="2.0"
+        ),
+        "edit release": lambda: releases.edit_release(
+            actor=actor, release=w["release"], revision=w["release"].revision, summary="More"
+        ),
+        # Permission passes before the gate refuses an unapproved release.
+        "record released": lambda: _refused_by_the_gate(
+            lambda: gate.record_released(actor=actor, release=w["release"])
+        ),
+        "review hazard": lambda: gate.review_hazard(actor=actor, hazard=hazard),
+        "accept risk as CSO": lambda: gate.accept_risk(
+            actor=actor, hazard=w["rated_3"], password=PASSWORD, rationale="ALARP."
+        ),
+        "escalate risk": lambda: gate.escalate_risk(
+            actor=actor, hazard=w["rated_4"], recommendation="Accept."
+        ),
+        "accept risk as executive": lambda: gate.accept_risk(
+            actor=actor, hazard=w["rated_4"], password=PASSWORD, rationale="Benefit."
+        ),
+        "sign off release": lambda: gate.sign_off_release(
+            actor=actor, release=w["release"], password=PASSWORD, statement="Safe."
+        ),
+        "block release": lambda: gate.block_release(
+            actor=actor, release=w["release"], password=PASSWORD, reasons="Unsafe."
+        ),
+        "lift block": lambda: gate.lift_block(actor=actor, block=w["block"], reason="Fixed."),
+        "override release": lambda: gate.override_release(
+            actor=actor,
+            release=w["release"],
+            password=PASSWORD,
+            justification="The benefit to patients of the new dose checks outweighs the open "
+            "issue today. Pharmacy checks every order by hand until the fix ships next week, "
+            "as agreed with the medical director.",
+        ),
         "record someone else's registration": lambda: people.record_registration(
             actor=actor,
             user=w["priya"],
@@ -148,6 +219,11 @@ def attempt(operation, actor, w):
         ),
     }
     return calls[operation]()
+
+
+def _refused_by_the_gate(call):
+    with pytest.raises(ValidationError, match="The gate has not approved"):
+        call()
 
 
 def test_the_expected_table_covers_every_action_of_the_policy():
@@ -170,6 +246,17 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "appoint CSO": Action.APPOINT_CSO,
         "end appointment": Action.APPOINT_CSO,
         "record someone else's registration": Action.RECORD_CREDENTIALS,
+        "plan release": Action.EDIT_RELEASE,
+        "edit release": Action.EDIT_RELEASE,
+        "record released": Action.RECORD_RELEASE,
+        "review hazard": Action.REVIEW_HAZARD,
+        "accept risk as CSO": Action.ACCEPT_RISK_AS_CSO,
+        "escalate risk": Action.ACCEPT_RISK_AS_CSO,
+        "accept risk as executive": Action.ACCEPT_RISK_AS_EXECUTIVE,
+        "sign off release": Action.SIGN_OFF_RELEASE,
+        "block release": Action.BLOCK_RELEASE,
+        "lift block": Action.BLOCK_RELEASE,
+        "override release": Action.OVERRIDE_RELEASE,
     }
     assert set(guarded_by) == set(ALLOWED)
     assert set(guarded_by.values()) == set(Action)

@@ -4,6 +4,7 @@ from clinsafe.core import views
 
 urlpatterns = [
     path("account/", views.account, name="account"),
+    path("notifications/", views.notifications, name="notifications"),
     path("account/registration/", views.account_registration, name="account-registration"),
     path("account/training/", views.account_training, name="account-training"),
     path("account/tokens/", views.account_token, name="account-token"),

@@ -23,6 +23,7 @@ from clinsafe.core.models import (
     ApiToken,
     CSOAppointment,
     Membership,
+    Notification,
     Organisation,
     ProfessionalRegistration,
 )
@@ -244,6 +245,18 @@ def _account_page(request: HttpRequest, new_key: str | None = None, **bound: Any
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     return _account_page(request)
+
+
+@login_required
+def notifications(request: HttpRequest) -> HttpResponse:
+    """A person's notifications, newest first; looking at them marks them read."""
+    user = _signed_in(request)
+    shown = list(Notification.objects.filter(recipient=user)[:100])
+    unread = [n.pk for n in shown if n.read_at is None]
+    Notification.objects.filter(pk__in=unread).update(read_at=timezone.now())
+    return render(
+        request, "core/notifications.html", {"notifications": shown, "unread": set(unread)}
+    )
 
 
 @login_required

@@ -201,3 +201,17 @@ def _manifest(signature: Signed, current_hash: str) -> dict[str, Any]:
         "snapshot_hash": signature.snapshot_hash,
         "stale": signature.snapshot_hash != current_hash,
     }
+
+
+def hazard_signatures(hazard: Hazard) -> dict[str, Any]:
+    """A hazard's recent reviews, escalations and acceptances, and the hash of the hazard as
+    it stands, so a page can mark each current or lapsed. ``hazard`` carries current risk."""
+    return {
+        "current_hash": digest(hazard_snapshot(hazard)),
+        "reviews": list(hazard.reviews.all()[:5]),
+        "escalations": list(hazard.escalations.all()[:3]),
+        "acceptances": list(hazard.acceptances.all()),
+        "level": hazard.product.organisation.acceptance_policy.level(hazard.residual_rating)  # type: ignore[attr-defined]
+        if hazard.residual_rating is not None  # type: ignore[attr-defined]
+        else None,
+    }

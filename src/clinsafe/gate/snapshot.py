@@ -53,6 +53,7 @@ def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
             "controls": [
                 {"reference": c.reference, "version": c.version, "kind": c.kind, "status": c.status}
                 for c in hazard.controls.all()
+                if not c.is_withdrawn
             ],
         }
     )

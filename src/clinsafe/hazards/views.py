@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from clinsafe.audit.services import history_of
 from clinsafe.core.forms import run_edit, submit
 from clinsafe.core.permissions import Action, allowed_actions, require
+from clinsafe.gate.evaluation import hazard_signatures
 from clinsafe.hazards import services
 from clinsafe.hazards.filtersets import ControlFilterSet, HazardFilterSet
 from clinsafe.hazards.forms import (
@@ -60,12 +61,12 @@ SORTABLE_COLUMNS = [
 # --- access helpers ----------------------------------------------------------------------
 
 
-def _product(request: HttpRequest, slug: str) -> Product:
+def product_or_404(request: HttpRequest, slug: str) -> Product:
     return get_object_or_404(visible_products(request.user), slug=slug)
 
 
-def _hazard(request: HttpRequest, slug: str, number: int) -> Hazard:
-    product = _product(request, slug)
+def hazard_or_404(request: HttpRequest, slug: str, number: int) -> Hazard:
+    product = product_or_404(request, slug)
     return get_object_or_404(
         Hazard.objects.with_current_risk().select_related("product__organisation", "owner"),
         product=product,
@@ -74,7 +75,7 @@ def _hazard(request: HttpRequest, slug: str, number: int) -> Hazard:
 
 
 def _control(request: HttpRequest, slug: str, number: int) -> Control:
-    product = _product(request, slug)
+    product = product_or_404(request, slug)
     return get_object_or_404(
         Control.objects.select_related("product__organisation", "owner"),
         product=product,
@@ -82,7 +83,9 @@ def _control(request: HttpRequest, slug: str, number: int) -> Control:
     )
 
 
-def _page(request: HttpRequest, template: str, product: Product, **context: Any) -> HttpResponse:
+def product_page(
+    request: HttpRequest, template: str, product: Product, **context: Any
+) -> HttpResponse:
     may = allowed_actions(request.user, product.organisation)
     return render(request, template, {"product": product, "may": may, **context})
 
@@ -92,11 +95,11 @@ def _page(request: HttpRequest, template: str, product: Product, **context: Any)
 
 @login_required
 def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
-    product = _product(request, slug)
+    product = product_or_404(request, slug)
     hazards = Hazard.objects.filter(product=product).with_current_risk().select_related("owner")
     filterset = HazardFilterSet(request.GET, queryset=hazards, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _page(
+    return product_page(
         request,
         "hazards/hazard_log.html",
         product,
@@ -114,7 +117,7 @@ def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def risk_matrix(request: HttpRequest, slug: str) -> HttpResponse:
-    product = _product(request, slug)
+    product = product_or_404(request, slug)
     stage = request.GET.get("stage", Stage.RESIDUAL)
     if stage not in Stage.values:
         raise Http404("No such stage.")
@@ -127,7 +130,7 @@ def risk_matrix(request: HttpRequest, slug: str) -> HttpResponse:
     )
     cells = {(c[f"{stage}_severity"], c[f"{stage}_likelihood"]): c["n"] for c in counts}
     not_assessed = cells.pop((None, None), 0)
-    return _page(
+    return product_page(
         request,
         "hazards/risk_matrix.html",
         product,
@@ -143,7 +146,7 @@ def risk_matrix(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     estimates = RiskEstimate.objects.filter(hazard=hazard).select_related("assessed_by")
     controls = hazard.controls.select_related("owner").order_by("number")
     marks: dict[tuple[int, int], list[str]] = {}
@@ -151,7 +154,7 @@ def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         severity = getattr(hazard, f"{stage}_severity")
         if severity:
             marks.setdefault((severity, getattr(hazard, f"{stage}_likelihood")), []).append(stage)
-    return _page(
+    return product_page(
         request,
         "hazards/hazard_detail.html",
         hazard.product,
@@ -160,12 +163,13 @@ def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         controls=controls,
         grid=matrix_grid({}, marks=marks),
         history=history_of(hazard),
+        signatures=hazard_signatures(hazard),
     )
 
 
 @login_required
 def hazard_create(request: HttpRequest, slug: str) -> HttpResponse:
-    product = _product(request, slug)
+    product = product_or_404(request, slug)
     require(request.user, Action.CREATE_HAZARD, product.organisation)
     form = HazardForm(request.POST or None, product=product)
     hazard = submit(
@@ -175,12 +179,12 @@ def hazard_create(request: HttpRequest, slug: str) -> HttpResponse:
     if hazard:
         messages.success(request, f"{hazard.reference} raised. Now assess its initial risk.")
         return redirect("hazard-detail", slug=slug, number=hazard.number)
-    return _page(request, "hazards/hazard_form.html", product, form=form)
+    return product_page(request, "hazards/hazard_form.html", product, form=form)
 
 
 @login_required
 def hazard_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     require(request.user, Action.EDIT_HAZARD, hazard.product.organisation)
     form = HazardEditForm(
         request.POST or None, initial=hazard_initial(hazard), product=hazard.product
@@ -189,12 +193,14 @@ def hazard_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if saved:
         messages.success(request, f"{saved.reference} saved.")
         return redirect("hazard-detail", slug=slug, number=number)
-    return _page(request, "hazards/hazard_form.html", hazard.product, form=form, hazard=hazard)
+    return product_page(
+        request, "hazards/hazard_form.html", hazard.product, form=form, hazard=hazard
+    )
 
 
 @login_required
 def hazard_assess(request: HttpRequest, slug: str, number: int, stage: str) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     if stage not in Stage.values:
         raise Http404("No such stage.")
     require(request.user, Action.ASSESS_RISK, hazard.product.organisation)
@@ -214,7 +220,7 @@ def hazard_assess(request: HttpRequest, slug: str, number: int, stage: str) -> H
             request, f"{stage.capitalize()} risk of {hazard.reference}: {estimate.rating}."
         )
         return redirect("hazard-detail", slug=slug, number=number)
-    return _page(
+    return product_page(
         request,
         "hazards/assess_form.html",
         hazard.product,
@@ -226,7 +232,7 @@ def hazard_assess(request: HttpRequest, slug: str, number: int, stage: str) -> H
 
 @login_required
 def hazard_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     require(request.user, Action.CHANGE_HAZARD_STATUS, hazard.product.organisation)
     form = StatusForm(
         request.POST or None, initial={"status": hazard.status, "version": hazard.version}
@@ -240,7 +246,7 @@ def hazard_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if saved:
         messages.success(request, f"{saved.reference} is now {saved.get_status_display()}.")
         return redirect("hazard-detail", slug=slug, number=number)
-    return _page(
+    return product_page(
         request,
         "hazards/simple_form.html",
         hazard.product,
@@ -253,7 +259,7 @@ def hazard_status(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 def hazard_withdraw(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     require(request.user, Action.WITHDRAW_HAZARD, hazard.product.organisation)
     form = WithdrawForm(request.POST or None, initial={"version": hazard.version})
     saved = submit(
@@ -263,7 +269,7 @@ def hazard_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespons
     if saved:
         messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
         return redirect("hazard-detail", slug=slug, number=number)
-    return _page(
+    return product_page(
         request,
         "hazards/simple_form.html",
         hazard.product,
@@ -280,7 +286,7 @@ def hazard_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespons
 
 @login_required
 def control_list(request: HttpRequest, slug: str) -> HttpResponse:
-    product = _product(request, slug)
+    product = product_or_404(request, slug)
     controls = (
         Control.objects.filter(product=product)
         .select_related("owner")
@@ -290,7 +296,7 @@ def control_list(request: HttpRequest, slug: str) -> HttpResponse:
     )
     filterset = ControlFilterSet(request.GET, queryset=controls, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return _page(
+    return product_page(
         request,
         "hazards/control_list.html",
         product,
@@ -302,7 +308,7 @@ def control_list(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def control_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     product = hazard.product
     require(request.user, Action.ADD_CONTROL, product.organisation)
     form = ControlForm(request.POST or None, product=product)
@@ -316,7 +322,7 @@ def control_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         messages.success(request, f"{control.reference} added to {hazard.reference}.")
         return redirect("hazard-detail", slug=slug, number=number)
     link_form = LinkControlForm(hazard=hazard)
-    return _page(
+    return product_page(
         request,
         "hazards/control_form.html",
         product,
@@ -329,7 +335,7 @@ def control_add(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     product = hazard.product
     require(request.user, Action.LINK_CONTROL, product.organisation)
     link_form = LinkControlForm(request.POST, hazard=hazard)
@@ -342,7 +348,7 @@ def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if linked:
         messages.success(request, f"{linked.reference} now mitigates {hazard.reference}.")
         return redirect("hazard-detail", slug=slug, number=number)
-    return _page(
+    return product_page(
         request,
         "hazards/control_form.html",
         product,
@@ -355,7 +361,7 @@ def control_link(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 @login_required
 @require_POST
 def control_unlink(request: HttpRequest, slug: str, number: int, control: int) -> HttpResponse:
-    hazard = _hazard(request, slug, number)
+    hazard = hazard_or_404(request, slug, number)
     linked = _control(request, slug, control)
     try:
         services.unlink_control(actor=request.user, control=linked, hazard=hazard)
@@ -370,7 +376,7 @@ def control_unlink(request: HttpRequest, slug: str, number: int, control: int) -
 def control_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     control = _control(request, slug, number)
     hazards = control.hazards.with_current_risk().order_by("number")
-    return _page(
+    return product_page(
         request,
         "hazards/control_detail.html",
         control.product,
@@ -391,7 +397,9 @@ def control_edit(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     if saved:
         messages.success(request, f"{saved.reference} saved.")
         return redirect("control-detail", slug=slug, number=number)
-    return _page(request, "hazards/control_form.html", control.product, form=form, control=control)
+    return product_page(
+        request, "hazards/control_form.html", control.product, form=form, control=control
+    )
 
 
 @login_required
@@ -406,7 +414,7 @@ def control_withdraw(request: HttpRequest, slug: str, number: int) -> HttpRespon
     if saved:
         messages.success(request, f"{saved.reference} withdrawn; it stays on record.")
         return redirect("control-detail", slug=slug, number=number)
-    return _page(
+    return product_page(
         request,
         "hazards/simple_form.html",
         control.product,

@@ -183,7 +183,7 @@ def _mapping_error(value: Any, name: str) -> str:
         if not isinstance(key, str) or not key.strip() or len(key) > MAX_KEY:
             return f"Each name in the {name} must be text of 1 to {MAX_KEY} characters."
         if not isinstance(item, str) or len(item) > MAX_VALUE:
-            return f"The value of {key!r} in the {name} must be text of at most {MAX_VALUE} characters."
+            return f"The value of {key!r} in the {name} must be text of at most {MAX_VALUE} chars."
     return ""
 
 

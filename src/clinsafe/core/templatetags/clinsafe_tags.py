@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -67,3 +68,9 @@ def sort_state(current: str, column: str) -> str:
 @register.filter
 def next_sort(current: str, column: str) -> str:
     return f"-{column}" if current == column else column
+
+
+@register.simple_tag
+def hazard_href(slug: str, reference: str, view: str = "hazard-detail") -> str:
+    """The page of the hazard with ``reference`` (e.g. H-004), as gate reports name them."""
+    return reverse(view, args=[slug, int(reference.split("-", 1)[1])])
