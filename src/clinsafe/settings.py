@@ -238,6 +238,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "HazardStatusEnum": "clinsafe.hazards.models.HazardStatus",
         "ControlStatusEnum": "clinsafe.hazards.models.ControlStatus",
+        "ReleaseStatusEnum": "clinsafe.products.models.ReleaseStatus",
+        "ReleaseStageEnum": "clinsafe.products.models.ReleaseStage",
     },
 }
 

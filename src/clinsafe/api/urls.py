@@ -5,11 +5,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from clinsafe.core.api import ApiTokenViewSet
+from clinsafe.gate.api import ReleaseViewSet
 from clinsafe.hazards.api import ControlViewSet, HazardViewSet, RiskEstimateViewSet
 from clinsafe.products.api import ProductViewSet
 
 router = DefaultRouter()
 router.register("products", ProductViewSet, basename="api-product")
+router.register(
+    r"products/(?P<product_slug>[^/.]+)/releases", ReleaseViewSet, basename="api-release"
+)
 router.register("hazards", HazardViewSet, basename="api-hazard")
 router.register("risk-estimates", RiskEstimateViewSet, basename="api-riskestimate")
 router.register("controls", ControlViewSet, basename="api-control")

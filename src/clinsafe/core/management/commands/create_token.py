@@ -13,7 +13,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
-        parser.add_argument("--name", required=True, help="what the token is for")
+        parser.add_argument(
+            "--name", default="Created on the command line", help="what the token is for"
+        )
 
     def handle(self, *args: Any, username: str, name: str, **options: Any) -> None:
         _token, key = run(lambda: create_token(actor=find_user(username), name=name))

@@ -1,0 +1,188 @@
+"""REST API of releases and the gate, for people and for CI pipelines: list and plan
+releases, record their configuration, and ask the gate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from clinsafe.api.fields import VersionField
+from clinsafe.api.views import SafetyRecordViewSet
+from clinsafe.gate.evaluation import gate_report
+from clinsafe.hazards.models import Hazard
+from clinsafe.products import releases
+from clinsafe.products.models import HazardChange, Product, Release, ReleaseStatus
+from clinsafe.products.services import visible_products
+
+
+class ReleaseHazardSerializer(serializers.Serializer):
+    hazard = serializers.RegexField(r"^H-\d{3,}$", help_text="Hazard reference, e.g. H-001.")
+    change = serializers.ChoiceField(choices=HazardChange.choices)
+
+    def to_representation(self, instance: Any) -> dict[str, str]:
+        return {"hazard": instance.hazard.reference, "change": instance.change}
+
+
+class ReleaseSerializer(serializers.ModelSerializer):
+    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    status = serializers.SerializerMethodField()
+    components = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
+    safety_settings = serializers.DictField(
+        child=serializers.CharField(allow_blank=True), required=False
+    )
+    hazards = ReleaseHazardSerializer(many=True, required=False, source="hazard_links")
+    revision = VersionField(
+        required=False,
+        help_text="Revision of the release as you loaded it. Required on update; a stale "
+        "revision gets HTTP 409.",
+    )
+
+    class Meta:
+        model = Release
+        fields = [
+            "id",
+            "product",
+            "version",
+            "planned_on",
+            "stage",
+            "status",
+            "summary",
+            "hazards",
+            "build_identifier",
+            "components",
+            "safety_settings",
+            "released_at",
+            "revision",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["stage", "released_at", "created_at", "updated_at"]
+
+    def get_status(self, release: Release) -> ReleaseStatus:
+        return ReleaseStatus(gate_report(release)["status"])
+
+    def create(self, validated_data: dict[str, Any]) -> Release:
+        validated_data.pop("revision", None)
+        product = self.context["product"]
+        hazards = self._hazards(product, validated_data.pop("hazard_links", []))
+        return releases.create_release(
+            actor=self.context["request"].user, product=product, hazards=hazards, **validated_data
+        )
+
+    def update(self, instance: Release, validated_data: dict[str, Any]) -> Release:
+        links = validated_data.pop("hazard_links", None)
+        return releases.edit_release(
+            actor=self.context["request"].user,
+            release=instance,
+            revision=validated_data.pop("revision", None),
+            hazards=None if links is None else self._hazards(instance.product, links),
+            **validated_data,
+        )
+
+    def _hazards(self, product: Product, links: list[dict[str, str]]) -> list[tuple[Hazard, str]]:
+        numbers = {int(link["hazard"].split("-")[1]) for link in links}
+        found = {h.number: h for h in Hazard.objects.filter(product=product, number__in=numbers)}
+        missing = sorted(f"H-{n:03d}" for n in numbers - set(found))
+        if missing:
+            raise serializers.ValidationError(
+                {"hazards": f"{product.name} has no hazard {', '.join(missing)}."}
+            )
+        return [(found[int(link["hazard"].split("-")[1])], link["change"]) for link in links]
+
+
+class RuleSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    title = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=["passed", "pending", "blocked"])
+    message = serializers.CharField()
+    references = serializers.ListField(child=serializers.CharField())
+
+
+class SignatureSerializer(serializers.Serializer):
+    signer = serializers.CharField()
+    role = serializers.CharField()
+    meaning = serializers.CharField()
+    signed_at = serializers.DateTimeField()
+    statement = serializers.CharField()
+    snapshot_hash = serializers.CharField()
+    stale = serializers.BooleanField()
+
+
+class BlockSerializer(SignatureSerializer):
+    open = serializers.BooleanField()
+    lifted_at = serializers.DateTimeField(allow_null=True)
+    lifted_by = serializers.CharField()
+    lift_reason = serializers.CharField()
+
+
+class OverrideSerializer(SignatureSerializer):
+    overridden = serializers.DictField(help_text="The blocks and failing rules it overrode.")
+
+
+class WaitingSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+
+
+class GateSerializer(serializers.Serializer):
+    """The gate's answer: the decision, every rule, the sign-off, blocks and overrides."""
+
+    product = serializers.CharField()
+    release = serializers.CharField()
+    status = serializers.ChoiceField(choices=ReleaseStatus.choices)
+    decision = serializers.ChoiceField(choices=["approved", "pending", "blocked"])
+    approved_by_override = serializers.BooleanField()
+    message = serializers.CharField()
+    frozen = serializers.BooleanField(help_text="Released: the decision is frozen as issued.")
+    snapshot_hash = serializers.CharField()
+    rules = RuleSerializer(many=True)
+    waiting_review = WaitingSerializer(many=True)
+    sign_off = SignatureSerializer(allow_null=True)
+    blocks = BlockSerializer(many=True)
+    overrides = OverrideSerializer(many=True)
+
+
+@extend_schema(parameters=[OpenApiParameter("product_slug", str, OpenApiParameter.PATH)])
+class ReleaseViewSet(SafetyRecordViewSet):
+    """Releases of a product, by version. CI can plan one and record its configuration."""
+
+    serializer_class = ReleaseSerializer
+    lookup_field = "version"
+    lookup_value_regex = r"[^/]+"
+    filterset_fields = ["stage"]
+
+    def product(self) -> Product:
+        return get_object_or_404(
+            visible_products(self.request.user), slug=self.kwargs["product_slug"]
+        )
+
+    def get_queryset(self) -> QuerySet[Release]:
+        if getattr(self, "swagger_fake_view", False):  # the schema is made without a request
+            return Release.objects.none()
+        return (
+            Release.objects.filter(product=self.product())
+            .select_related("product__organisation")
+            .prefetch_related("hazard_links__hazard")
+            .order_by("-created_at", "-id")
+        )
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        context = super().get_serializer_context()
+        if "product_slug" in self.kwargs:
+            context["product"] = self.product()
+        return context
+
+    @extend_schema(responses=GateSerializer)
+    @action(detail=True, methods=["get"])
+    def gate(self, request: Request, product_slug: str, version: str) -> Response:
+        """The gate's decision for the release: ask it before shipping."""
+        return Response(GateSerializer(gate_report(self.get_object())).data)
