@@ -23,6 +23,7 @@ from clinsafe.core.models import (
     Role,
     Training,
 )
+from clinsafe.gate.demo import load_releases
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.products.models import LifecycleStatus, Product
@@ -471,6 +472,8 @@ def load_demo() -> Product:
     if not product.hazards.exists():
         _load_hazard_log(product, people)
     _load_accountability(organisations, people)
+    if not product.releases.exists():
+        load_releases(product, people, DEMO_PASSWORD)
     return product
 
 

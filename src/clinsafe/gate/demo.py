@@ -1,0 +1,151 @@
+"""Demo releases of the e-prescribing product, one in each state the gate can give, told as
+the story of how the hazard log was brought up to standard after a release went out over
+the CSO's block. Loaded through the same services as real work."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+
+from clinsafe.gate import services as gate
+from clinsafe.gate.evaluation import evaluate
+from clinsafe.hazards import services as hazards
+from clinsafe.hazards.models import Control, ControlKind, ControlStatus, Hazard, Stage
+from clinsafe.products import releases
+from clinsafe.products.models import HazardChange, Product
+from clinsafe.risk import Likelihood as L
+from clinsafe.risk import Severity as S
+
+OVERRIDE_JUSTIFICATION = (
+    "Release 2.3.0 carries the fix for the interaction-warning outage that is harming "
+    "patients on the wards today; holding it back is the greater risk. The open hazards are "
+    "covered for now by pharmacist verification of every order. The clinical team will "
+    "complete the residual assessments before 2.4.0."
+)
+
+
+def load_releases(product: Product, people: dict[str, User], password: str) -> None:
+    """2.3.0 released over a block; 2.4.0 approved; 2.4.1 blocked; 2.5.0 pending."""
+    cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
+    hazard = {h.reference: h for h in product.hazards.all()}
+
+    shipped = releases.create_release(
+        actor=engineer,
+        product=product,
+        version="2.3.0",
+        summary="Fix for interaction warnings not shown after a dictionary update.",
+        hazards=[(hazard["H-006"], HazardChange.CHANGES)],
+        build_identifier="ci-2025-3107",
+        components={"medsflow-web": "2.3.0", "dm+d dictionary": "2025.10"},
+        safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
+    )
+    gate.block_release(
+        actor=cso,
+        release=shipped,
+        password=password,
+        reasons="H-011 and H-014 have no residual risk assessment, and the controls of H-003 "
+        "and H-006 are not verified. I cannot support releasing until they are.",
+    )
+    gate.override_release(
+        actor=executive, release=shipped, password=password, justification=OVERRIDE_JUSTIFICATION
+    )
+    gate.record_released(actor=engineer, release=shipped)
+
+    _complete_the_hazard_log(product, people, hazard, password)
+
+    approved = releases.create_release(
+        actor=engineer,
+        product=product,
+        version="2.4.0",
+        summary="Residual risks assessed and accepted; decision-support rule-set check.",
+        hazards=[(hazard["H-014"], HazardChange.CHANGES), (hazard["H-009"], HazardChange.AFFECTS)],
+        build_identifier="ci-2025-3311",
+        components={"medsflow-web": "2.4.0", "dm+d dictionary": "2025.11"},
+        safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
+    )
+    releases.start_safety_review(actor=engineer, release=approved)
+    for waiting in evaluate(approved).waiting_review:
+        gate.review_hazard(actor=cso, hazard=waiting, comment="Reviewed for 2.4.0.")
+    gate.sign_off_release(
+        actor=cso,
+        release=approved,
+        password=password,
+        statement="Every hazard is assessed, its controls verified and its residual risk "
+        "accepted at the right level. I approve 2.4.0 for release.",
+    )
+
+    hotfix = releases.create_release(
+        actor=engineer,
+        product=product,
+        version="2.4.1",
+        summary="Hotfix: change to infusion-rate rounding.",
+        hazards=[(hazard["H-010"], HazardChange.AFFECTS)],
+    )
+    releases.start_safety_review(actor=engineer, release=hotfix)
+    gate.block_release(
+        actor=cso,
+        release=hotfix,
+        password=password,
+        reasons="The hotfix changes how infusion rates are rounded (H-010) without the "
+        "regression run on the infusion display. Run it and attach the report.",
+    )
+
+    releases.create_release(
+        actor=engineer,
+        product=product,
+        version="2.5.0",
+        summary="Discharge medicines reconciliation redesign.",
+        hazards=[(hazard["H-011"], HazardChange.CHANGES)],
+    )
+
+
+def _complete_the_hazard_log(
+    product: Product, people: dict[str, User], hazard: dict[str, Hazard], password: str
+) -> None:
+    cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
+    for control in (
+        Control.objects.filter(product=product)
+        .exclude(kind=ControlKind.TRANSFERRED)
+        .exclude(status=ControlStatus.VERIFIED)
+    ):
+        hazards.edit_control(
+            actor=engineer,
+            control=control,
+            version=control.version,
+            status=ControlStatus.VERIFIED,
+            verification_evidence="Verified in the 2.4 system test report ST-24-017.",
+        )
+    for reference, (severity, likelihood), rationale in [
+        ("H-011", (S.CONSIDERABLE, L.LOW), "Reconciliation prompt verified in testing."),
+        ("H-014", (S.MAJOR, L.VERY_LOW), "Rule-set version is checked at every release."),
+        ("H-009", (S.CATASTROPHIC, L.LOW), "Long outages outlast the paper fallback; the "
+         "severity stays catastrophic and the likelihood is not lowered."),
+    ]:  # fmt: skip
+        hazards.assess_risk(
+            actor=cso,
+            hazard=hazard[reference],
+            stage=Stage.RESIDUAL,
+            severity=severity,
+            likelihood=likelihood,
+            rationale=rationale,
+        )
+    for reference in ("H-003", "H-006", "H-007"):
+        gate.accept_risk(
+            actor=cso,
+            hazard=hazard[reference],
+            password=password,
+            rationale="Further reduction would need changes outside the product (ward "
+            "practice) that the deploying organisation owns; the residual risk is ALARP.",
+        )
+    gate.escalate_risk(
+        actor=cso,
+        hazard=hazard["H-009"],
+        recommendation="Accept for 2.4.0: a second data centre is planned for 2026; until "
+        "then the paper fallback and the downtime procedure are the best available controls.",
+    )
+    gate.accept_risk(
+        actor=executive,
+        hazard=hazard["H-009"],
+        password=password,
+        rationale="Electronic prescribing prevents far more harm than rare outages cause; "
+        "the board has funded the second data centre.",
+    )
