@@ -38,22 +38,28 @@ def server(tmp_path_factory):
     clinsafe("seed-demo")
     token = clinsafe("create-token", "engineer").strip()
     port = _free_port()
+    log = (data / "server.log").open("w")
     process = subprocess.Popen(
         [*CLINSAFE, "runserver", "--noreload", f"127.0.0.1:{port}"],
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
+    deadline = time.monotonic() + 60
+    while True:
         try:
-            urllib.request.urlopen(f"{url}/login/", timeout=1)  # noqa: S310
+            urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310
             break
         except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                pytest.fail(f"The server did not start:\n{(data / 'server.log').read_text()}")
             time.sleep(0.2)
     yield url, token
     process.terminate()
     process.wait(timeout=10)
+    log.close()
 
 
 def gate(server, version, *extra, token=None):

@@ -70,33 +70,33 @@ class ReleaseSerializer(serializers.ModelSerializer):
     def get_status(self, release: Release) -> ReleaseStatus:
         return ReleaseStatus(gate_report(release)["status"])
 
-    def create(self, validated_data: dict[str, Any]) -> Release:
-        validated_data.pop("revision", None)
-        product = self.context["product"]
-        hazards = self._hazards(product, validated_data.pop("hazard_links", []))
-        return releases.create_release(
-            actor=self.context["request"].user, product=product, hazards=hazards, **validated_data
-        )
-
-    def update(self, instance: Release, validated_data: dict[str, Any]) -> Release:
-        links = validated_data.pop("hazard_links", None)
-        return releases.edit_release(
-            actor=self.context["request"].user,
-            release=instance,
-            revision=validated_data.pop("revision", None),
-            hazards=None if links is None else self._hazards(instance.product, links),
-            **validated_data,
-        )
-
-    def _hazards(self, product: Product, links: list[dict[str, str]]) -> list[tuple[Hazard, str]]:
+    def validate_hazards(self, links: list[dict[str, str]]) -> list[tuple[Hazard, str]]:
+        """References as hazards of this release's product."""
+        product = self.instance.product if self.instance else self.context["product"]
         numbers = {int(link["hazard"].split("-")[1]) for link in links}
         found = {h.number: h for h in Hazard.objects.filter(product=product, number__in=numbers)}
         missing = sorted(f"H-{n:03d}" for n in numbers - set(found))
         if missing:
-            raise serializers.ValidationError(
-                {"hazards": f"{product.name} has no hazard {', '.join(missing)}."}
-            )
+            raise serializers.ValidationError(f"{product.name} has no hazard {', '.join(missing)}.")
         return [(found[int(link["hazard"].split("-")[1])], link["change"]) for link in links]
+
+    def create(self, validated_data: dict[str, Any]) -> Release:
+        validated_data.pop("revision", None)
+        return releases.create_release(
+            actor=self.context["request"].user,
+            product=self.context["product"],
+            hazards=validated_data.pop("hazard_links", []),
+            **validated_data,
+        )
+
+    def update(self, instance: Release, validated_data: dict[str, Any]) -> Release:
+        return releases.edit_release(
+            actor=self.context["request"].user,
+            release=instance,
+            revision=validated_data.pop("revision", None),
+            hazards=validated_data.pop("hazard_links", None),
+            **validated_data,
+        )
 
 
 class RuleSerializer(serializers.Serializer):

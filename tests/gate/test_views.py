@@ -1,0 +1,155 @@
+"""Release pages and the gate's forms, used as Priya (CSO), Helen (executive) and Sam
+(engineer) would use them."""
+
+import pytest
+
+from clinsafe.core.models import Notification
+from clinsafe.gate import services as gate
+from clinsafe.products.models import Release
+from tests.conftest import PASSWORD, logged_in
+from tests.gate.conftest import assessed, review_all
+from tests.gate.test_services import JUSTIFICATION
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/products/medsflow/releases/2.4.0/"
+
+
+def test_an_engineer_plans_a_release_with_its_configuration(sam, product):
+    response = logged_in(sam).post(
+        "/products/medsflow/releases/new/",
+        {
+            "version": "3.0.0",
+            "summary": "New calculator",
+            "components": "web = 3.0.0\ndictionary = 2026.11",
+            "safety_settings": "dose_alerts = on",
+            "build_identifier": "ci-77",
+        },
+    )
+    assert response.status_code == 302
+    release = Release.objects.get(version="3.0.0")
+    assert release.components == {"web": "3.0.0", "dictionary": "2026.11"}
+    assert release.safety_settings == {"dose_alerts": "on"}
+
+
+def test_the_release_form_names_bad_lines_and_unknown_hazards(sam, product):
+    response = logged_in(sam).post(
+        "/products/medsflow/releases/new/",
+        {"version": "3.0.0", "components": "just a line", "adds": "H-404"},
+    )
+    assert response.status_code == 200
+    assert "Line 1 must read &#x27;name = value&#x27;" in response.text
+    assert "This product has no hazard H-404." in response.text
+    assert not Release.objects.exists()
+
+
+def test_the_release_page_lists_every_rule_and_the_hazards_waiting_review(cso, release, product):
+    assessed(product, cso, initial=(4, 3), residual=(4, 2), title="Wrong unit")
+    page = logged_in(cso).get(PAGE).text
+    assert "Gate: pending" in page
+    assert "The CSO has reviewed every significant or changed hazard" in page
+    assert "Waiting for the CSO's review" in page
+    assert 'href="/products/medsflow/hazards/H-001/review/?next=' in page
+    assert ">Sign off</a>" in page and ">Block release</a>" in page
+    assert "Override the gate" not in page
+
+
+def test_each_role_sees_only_its_own_actions(cso, helen, sam, alex, release):
+    gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Not yet.")
+    assert "Override the gate" in logged_in(helen).get(PAGE).text
+    for person in (sam, alex):
+        page = logged_in(person).get(PAGE).text
+        assert "Override the gate" not in page and ">Sign off</a>" not in page
+    for person in (cso, sam, alex):
+        assert logged_in(person).get(f"{PAGE}override/").status_code == 403
+
+
+def test_signing_off_in_the_browser_needs_the_password(cso, release, product):
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    review_all(cso, release)
+    client = logged_in(cso)
+    wrong = client.post(f"{PAGE}sign-off/", {"statement": "Safe.", "password": "nope"})
+    assert wrong.status_code == 200
+    assert "The password is not correct. Signing needs your own password." in wrong.text
+    assert not release.sign_offs.exists()
+    right = client.post(f"{PAGE}sign-off/", {"statement": "Safe.", "password": PASSWORD})
+    assert right.status_code == 302
+    assert "Gate: approved" in client.get(PAGE).text
+
+
+def test_sign_off_is_refused_until_the_reviews_are_done(cso, release, product):
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    response = logged_in(cso).post(
+        f"{PAGE}sign-off/", {"statement": "Safe.", "password": PASSWORD}
+    )
+    assert "You cannot sign what you have not looked at: review H-001 first." in response.text
+
+
+def test_an_override_is_shown_in_red_with_the_justification_and_reaches_the_cso(
+    cso, helen, release
+):
+    gate.block_release(
+        actor=cso, release=release, password=PASSWORD, reasons="<script>alert(1)</script>"
+    )
+    client = logged_in(helen)
+    form = client.get(f"{PAGE}override/").text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in form  # the CSO's reasons, escaped
+    response = client.post(
+        f"{PAGE}override/", {"justification": JUSTIFICATION, "password": PASSWORD}
+    )
+    assert response.status_code == 302
+    page = logged_in(cso).get(PAGE).text
+    assert "Released over the CSO's block by Helen Ward (helen) on" in page
+    assert 'class="nhsuk-error-summary clinsafe-override"' in page
+    assert "<script>alert(1)</script>" not in page
+    assert "Notifications <strong" in page
+    notes = logged_in(cso).get("/notifications/").text
+    assert "Helen Ward (helen) overrode the release gate" in notes
+    assert Notification.objects.get(recipient=cso).read_at is not None
+
+
+def test_a_cso_lifts_a_block_with_a_reason(cso, release):
+    block = gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    response = logged_in(cso).post(f"{PAGE}blocks/{block.pk}/lift/", {"reason": "Tested."})
+    assert response.status_code == 302
+    block.refresh_from_db()
+    assert (block.is_open, block.lift_reason) == (False, "Tested.")
+
+
+def test_the_badge_is_an_svg_of_the_status(cso, release):
+    gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    response = logged_in(cso).get(f"{PAGE}badge.svg")
+    assert response["Content-Type"] == "image/svg+xml"
+    assert "clinical safety: blocked" in response.text
+    assert 'fill="#d5281b"' in response.text
+
+
+def test_a_cso_reviews_and_accepts_from_the_hazard_page(cso, release, product):
+    hazard = assessed(product, cso, initial=(4, 3), residual=(4, 2))
+    client = logged_in(cso)
+    page = client.get("/products/medsflow/hazards/H-001/").text
+    assert "Clinical Safety Officer accepts, with an ALARP rationale" in page
+    assert "Record my review" in page and "Accept residual risk" in page
+    client.post("/products/medsflow/hazards/H-001/review/", {"comment": "Looked at it."})
+    response = client.post(
+        "/products/medsflow/hazards/H-001/accept/",
+        {"rationale": "Nothing more is practical.", "password": PASSWORD},
+    )
+    assert response.status_code == 302
+    assert hazard.acceptances.get().accepted_as == "cso"
+    assert hazard.reviews.get().comment == "Looked at it."
+
+
+def test_a_review_only_returns_to_a_page_on_this_site(cso, product):
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    response = logged_in(cso).post(
+        "/products/medsflow/hazards/H-001/review/", {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == "/products/medsflow/hazards/H-001/"
+
+
+def test_the_releases_page_lists_each_release_with_its_status(cso, sam, release):
+    gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    page = logged_in(sam).get("/products/medsflow/releases/").text
+    assert 'href="/products/medsflow/releases/2.4.0/">2.4.0</a>' in page
+    assert "nhsuk-tag--red" in page
