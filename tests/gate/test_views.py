@@ -79,9 +79,7 @@ def test_signing_off_in_the_browser_needs_the_password(cso, release, product):
 
 def test_sign_off_is_refused_until_the_reviews_are_done(cso, release, product):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
-    response = logged_in(cso).post(
-        f"{PAGE}sign-off/", {"statement": "Safe.", "password": PASSWORD}
-    )
+    response = logged_in(cso).post(f"{PAGE}sign-off/", {"statement": "Safe.", "password": PASSWORD})
     assert "You cannot sign what you have not looked at: review H-001 first." in response.text
 
 

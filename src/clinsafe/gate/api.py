@@ -31,7 +31,9 @@ class ReleaseHazardSerializer(serializers.Serializer):
 
 
 class ReleaseSerializer(serializers.ModelSerializer):
-    product = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    product: serializers.SlugRelatedField[Product] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     status = serializers.SerializerMethodField()
     components = serializers.DictField(
         child=serializers.CharField(allow_blank=True), required=False
@@ -176,7 +178,7 @@ class ReleaseViewSet(SafetyRecordViewSet):
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        context = super().get_serializer_context()
+        context = dict(super().get_serializer_context())
         if "product_slug" in self.kwargs:
             context["product"] = self.product()
         return context

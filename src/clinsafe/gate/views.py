@@ -29,7 +29,7 @@ from clinsafe.products import releases
 from clinsafe.products.models import Release, ReleaseStatus
 from clinsafe.risk.acceptance import AcceptanceLevel
 
-BADGE_COLOURS = {
+BADGE_COLOURS: dict[str, str] = {
     ReleaseStatus.APPROVED: "#007f3b",
     ReleaseStatus.RELEASED: "#005eb8",
     ReleaseStatus.BLOCKED: "#d5281b",
