@@ -49,6 +49,7 @@ ALLOWED = {
     "appoint CSO": {ADMIN, EXECUTIVE},
     "end appointment": {ADMIN, EXECUTIVE},
     "record someone else's registration": {ADMIN},
+    "set acceptance policy": {CSO, EXECUTIVE},
     "plan release": {CSO, DEPUTY, ENGINEER, ADMIN},
     "edit release": {CSO, DEPUTY, ENGINEER, ADMIN},
     "record released": {CSO, DEPUTY, ENGINEER, ADMIN, EXECUTIVE},
@@ -174,6 +175,9 @@ def attempt(operation, actor, w):
         "end appointment": lambda: people.end_appointment(
             actor=actor, appointment=w["appointment"], reason="Left the company"
         ),
+        "set acceptance policy": lambda: people.set_acceptance_policy(
+            actor=actor, organisation=organisation, levels={2: "cso"}
+        ),
         "plan release": lambda: releases.create_release(
             actor=actor, product=product, version="2.0"
         ),
@@ -246,6 +250,7 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "appoint CSO": Action.APPOINT_CSO,
         "end appointment": Action.APPOINT_CSO,
         "record someone else's registration": Action.RECORD_CREDENTIALS,
+        "set acceptance policy": Action.SET_ACCEPTANCE_POLICY,
         "plan release": Action.EDIT_RELEASE,
         "edit release": Action.EDIT_RELEASE,
         "record released": Action.RECORD_RELEASE,

@@ -259,3 +259,35 @@ def test_a_review_is_only_for_the_products_cso(tom, priya, product, release):
         gate.review_hazard(actor=tom, hazard=hazard)
     with pytest.raises(PermissionDenied, match="not an appointed Clinical Safety Officer"):
         gate.review_hazard(actor=priya, hazard=hazard)  # holds the role, not the appointment
+
+
+def test_an_organisation_may_make_acceptance_stricter_never_looser(cso, helen, sam, product):
+    from clinsafe.core.services import set_acceptance_policy
+
+    organisation = product.organisation
+    with pytest.raises(ValidationError, match="Rating 4 cannot be made easier to accept"):
+        set_acceptance_policy(actor=helen, organisation=organisation, levels={4: "cso"})
+    with pytest.raises(PermissionDenied):
+        set_acceptance_policy(actor=sam, organisation=organisation, levels={3: "executive"})
+    set_acceptance_policy(actor=helen, organisation=organisation, levels={3: "executive"})
+    hazard = assessed(product, cso, initial=(4, 3), residual=(4, 2))  # rating 3
+    with pytest.raises(PermissionDenied):  # now an executive's, on the CSO's recommendation
+        gate.accept_risk(actor=cso, hazard=hazard, password=PASSWORD, rationale="ALARP.")
+    gate.escalate_risk(actor=cso, hazard=hazard, recommendation="Accept.")
+    gate.accept_risk(actor=helen, hazard=hazard, password=PASSWORD, rationale="Benefit.")
+    event = AuditEvent.objects.get(event_type="organisation.acceptance_policy_changed")
+    assert event.data == {"changes": {"stricter_than_dcb0129": [{}, {"3": "executive"}]}}
+
+
+def test_other_capabilities_can_add_rules_to_the_gate(cso, release, product, monkeypatch):
+    from clinsafe.gate import evaluation
+    from clinsafe.gate.decision import Outcome, RuleOutcome
+
+    review_all(cso, release)
+    sign_off(cso, release)
+    assert decision(release) == "approved"
+    argument = RuleOutcome("safety_case", "The safety case argument holds", Outcome.PENDING,
+                           "Claim G3 is undeveloped.")  # fmt: skip
+    monkeypatch.setattr(evaluation, "RULE_SOURCES", [lambda r: [argument]])
+    assert decision(release) == "pending"
+    assert rule(release, "safety_case")["message"] == "Claim G3 is undeveloped."

@@ -151,3 +151,22 @@ def test_the_releases_page_lists_each_release_with_its_status(cso, sam, release)
     page = logged_in(sam).get("/products/medsflow/releases/").text
     assert 'href="/products/medsflow/releases/2.4.0/">2.4.0</a>' in page
     assert "nhsuk-tag--red" in page
+
+
+def test_the_organisation_page_sets_stricter_acceptance_levels(helen, alex, northwind):
+    page = logged_in(helen).get("/organisations/northwind/").text
+    assert "Who may accept residual risk" in page
+    levels = {f"rating_{r}": v for r, v in
+              {1: "as_assessed", 2: "as_assessed", 3: "executive", 4: "executive",
+               5: "not_acceptable"}.items()}  # fmt: skip
+    response = logged_in(helen).post("/organisations/northwind/acceptance/", levels)
+    assert response.status_code == 302
+    northwind.refresh_from_db()
+    assert northwind.stricter_acceptance == {"3": "executive"}
+    looser = logged_in(helen).post(
+        "/organisations/northwind/acceptance/", {**levels, "rating_5": "executive"}
+    )
+    assert looser.status_code == 302  # refused: the choice is not offered
+    northwind.refresh_from_db()
+    assert northwind.stricter_acceptance == {"3": "executive"}
+    assert logged_in(alex).post("/organisations/northwind/acceptance/", levels).status_code == 403

@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from clinsafe.core.forms import NHSForm
 from clinsafe.core.models import REGULATOR_CHOICES, AppointmentRole, Organisation, Role
 from clinsafe.products.models import Product
+from clinsafe.risk.acceptance import DCB0129_LEVELS, AcceptanceLevel
 
 
 class DateInput(forms.DateInput):
@@ -103,3 +104,20 @@ class TrainingForm(NHSForm):
 
 class TokenForm(NHSForm):
     name = forms.CharField(max_length=100, help_text="What the token is for, e.g. CI pipeline.")
+
+
+class AcceptancePolicyForm(NHSForm):
+    """Who may accept each residual rating; each offers only DCB0129's level or stricter."""
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        policy = organisation.acceptance_policy
+        for rating, floor in DCB0129_LEVELS.items():
+            self.fields[f"rating_{rating}"] = forms.ChoiceField(
+                label=f"Residual rating {rating}",
+                choices=[(lv.key, lv.label) for lv in AcceptanceLevel if lv >= floor],
+                initial=policy.level(rating).key,
+            )
+
+    def levels(self) -> dict[int, str]:
+        return {int(name.split("_")[1]): value for name, value in self.cleaned_data.items()}

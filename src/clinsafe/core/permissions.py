@@ -25,6 +25,7 @@ class Action(StrEnum):
     EDIT_CONTROL = "edit a control"
     LINK_CONTROL = "link a control to a hazard"
     WITHDRAW_CONTROL = "withdraw a control"
+    SET_ACCEPTANCE_POLICY = "set who may accept each residual risk rating"
     EDIT_RELEASE = "plan or edit a release"
     RECORD_RELEASE = "record a release as released"
     REVIEW_HAZARD = "record a CSO review of a hazard"
@@ -56,6 +57,8 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.EDIT_CONTROL: _CONTRIBUTORS,
     Action.LINK_CONTROL: _CONTRIBUTORS,
     Action.WITHDRAW_CONTROL: _CLINICAL,
+    # A governance decision: the CSO and the accountable executive, within DCB0129's floor.
+    Action.SET_ACCEPTANCE_POLICY: frozenset({Role.CSO, Role.EXECUTIVE}),
     Action.EDIT_RELEASE: _RELEASERS,
     Action.RECORD_RELEASE: _RELEASERS | {Role.EXECUTIVE},
     Action.REVIEW_HAZARD: _CSOS,

@@ -29,6 +29,7 @@ from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.records import apply_changes, lock_for_edit
 from clinsafe.core.regulators import OTHER, normalise_number, registration_number_error
 from clinsafe.products.models import Product
+from clinsafe.risk.acceptance import AcceptancePolicy
 
 TOKEN_BYTES = 32
 
@@ -234,6 +235,37 @@ def _require_self_or_admin(actor: Actor, user: User) -> User:
         "You may record only your own registration and training, unless you are an "
         "organisation admin of the person's organisation."
     )
+
+
+# --- risk acceptance policy --------------------------------------------------------------
+
+
+def set_acceptance_policy(
+    *, actor: Actor, organisation: Organisation, levels: dict[int, str]
+) -> Organisation:
+    """Set who may accept each residual rating in ``organisation``, e.g. ``{3: "executive"}``.
+    Levels may be stricter than DCB0129's meaning of the ratings, never looser."""
+    actor = require(actor, Action.SET_ACCEPTANCE_POLICY, organisation)
+    try:
+        policy = AcceptancePolicy.stricter(levels)
+    except ValueError as error:
+        raise ValidationError({"levels": str(error)}) from None
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+        before = organisation.acceptance_policy.raised()
+        after = policy.raised()
+        if before == after:
+            return organisation
+        organisation.stricter_acceptance = {str(r): level for r, level in after.items()}
+        organisation.save(update_fields=["stricter_acceptance"])
+        record_event(
+            EventType.ACCEPTANCE_POLICY_CHANGED,
+            actor=actor,
+            subject=organisation,
+            organisation=organisation,
+            data={"changes": {"stricter_than_dcb0129": [before, after]}},
+        )
+    return organisation
 
 
 # --- CSO appointments --------------------------------------------------------------------

@@ -12,6 +12,11 @@ urlpatterns = [
     path("account/tokens/<int:token>/revoke/", views.token_revoke, name="token-revoke"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/people/new/", views.person_add, name="person-add"),
+    path(
+        "organisations/<slug:slug>/acceptance/",
+        views.acceptance_policy,
+        name="acceptance-policy",
+    ),
     path("organisations/<slug:slug>/roles/grant/", views.role_grant, name="role-grant"),
     path(
         "organisations/<slug:slug>/roles/<int:membership>/revoke/",

@@ -28,6 +28,7 @@ from clinsafe.core.models import (
     ProfessionalRegistration,
 )
 from clinsafe.core.people_forms import (
+    AcceptancePolicyForm,
     AddPersonForm,
     AppointForm,
     EndAppointmentForm,
@@ -75,8 +76,28 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "past": [a for a in appointments if a.ends_on is not None and a.ends_on < today],
             "may": allowed_actions(request.user, organisation),
             "grant_form": GrantRoleForm(organisation=organisation),
+            "policy_form": AcceptancePolicyForm(organisation=organisation),
         },
     )
+
+
+@login_required
+@require_POST
+def acceptance_policy(request: HttpRequest, slug: str) -> HttpResponse:
+    organisation = _organisation(request, slug)
+    require(request.user, Action.SET_ACCEPTANCE_POLICY, organisation)
+    form = AcceptancePolicyForm(request.POST, organisation=organisation)
+    if submit(
+        form,
+        lambda: services.set_acceptance_policy(
+            actor=request.user, organisation=organisation, levels=form.levels()
+        ),
+    ):
+        messages.success(request, "Risk acceptance levels saved.")
+    else:
+        for error in form.errors.values():
+            messages.error(request, " ".join(str(e) for e in error))
+    return redirect("organisation-detail", slug=slug)
 
 
 @login_required

@@ -3,6 +3,7 @@ report of it that the release page, the API, the CLI and the badge all show."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +15,7 @@ from clinsafe.gate.decision import (
     GateDecision,
     HazardFacts,
     ReleaseFacts,
+    RuleOutcome,
     SignatureFacts,
     decide,
     review_needed,
@@ -22,6 +24,16 @@ from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, Risk
 from clinsafe.gate.snapshot import digest, hazard_snapshot, hazards_of, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
 from clinsafe.products.models import Release, ReleaseStage, ReleaseStatus
+
+# Other capabilities (the safety case argument, issued documents) add their own rules to
+# the gate here: each source gives the outcomes of its rules for a release.
+RuleSource = Callable[[Release], Iterable[RuleOutcome]]
+RULE_SOURCES: list[RuleSource] = []
+
+
+def add_rule_source(source: RuleSource) -> RuleSource:
+    RULE_SOURCES.append(source)
+    return source
 
 
 @dataclass
@@ -91,6 +103,7 @@ def evaluate(release: Release) -> Evaluation:
         sign_off=_facts(sign_off, snapshot_hash) if sign_off else None,
         overrides=tuple(_facts(o, snapshot_hash) for o in overrides),
         policy=product.organisation.acceptance_policy,
+        extra_rules=tuple(rule for source in RULE_SOURCES for rule in source(release)),
     )
     needing_review = {f.reference for f in review_needed(facts.hazards) if not f.reviewed}
     return Evaluation(
