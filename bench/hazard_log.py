@@ -2,7 +2,9 @@
 
 Generates a product with N hazards (each with 2 causes, 2 effects, 3 controls, initial and
 residual estimates) in a fresh database, then prints the median time to render the
-hazard-log page, the hazard API list and one hazard page, at N and at 10 x N.
+hazard-log page, the hazard API list, one hazard page, and the release gate (which
+snapshots and hashes the whole log) as the release page and the gate API give it, at N and
+at 10 x N.
 
     .venv/bin/python bench/hazard_log.py [--hazards 2000] [--repeat 15]
 
@@ -41,7 +43,7 @@ def main() -> None:
     from clinsafe.core.models import Membership, Organisation, Role
     from clinsafe.hazards.models import Hazard
     from clinsafe.hazards.sample import generate_hazards
-    from clinsafe.products.models import Product
+    from clinsafe.products.models import Product, Release
 
     print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}", flush=True)
     call_command("migrate", verbosity=0)
@@ -51,10 +53,12 @@ def main() -> None:
     organisation = Organisation.objects.create(name="Bench", slug="bench", kind="manufacturer")
     Membership.objects.create(user=user, organisation=organisation, role=Role.CSO)
     product = Product.objects.create(organisation=organisation, name="Bench", slug="bench")
+    Release.objects.create(product=product, version="1.0", created_by=user)
     client = Client()
     client.force_login(user)
 
-    print(f"{'hazards':>8}  {'hazard-log page':>16}  {'API hazard list':>16}  {'hazard page':>12}")
+    columns = ["hazard-log page", "API hazard list", "hazard page", "release page", "gate API"]
+    print(f"{'hazards':>8}  " + "  ".join(f"{c:>16}" for c in columns))
     total = 0
     for size in (args.hazards, args.hazards * 10):
         started = time.perf_counter()
@@ -66,12 +70,10 @@ def main() -> None:
             median_ms(client.get, "/products/bench/", args.repeat),
             median_ms(client.get, "/api/hazards/?product=bench", args.repeat),
             median_ms(client.get, f"/products/bench/hazards/{middle.reference}/", args.repeat),
+            median_ms(client.get, "/products/bench/releases/1.0/", args.repeat),
+            median_ms(client.get, "/api/products/bench/releases/1.0/gate/", args.repeat),
         ]
-        print(
-            f"{size:>8}  "
-            + "  ".join(f"{f:>13.1f} ms" for f in figures[:2])
-            + f"  {figures[2]:>9.1f} ms"
-        )
+        print(f"{size:>8}  " + "  ".join(f"{f:>13.1f} ms" for f in figures))
         sys.stdout.flush()
 
 

@@ -74,5 +74,6 @@ def sign_off(cso: Any, release: Any) -> Any:
 def review_all(cso: Any, release: Any) -> None:
     from clinsafe.gate.evaluation import evaluate
 
-    for hazard in evaluate(release).waiting_review:
+    for waiting in evaluate(release).waiting_review:
+        hazard = release.product.hazards.get(number=waiting["number"])
         gate.review_hazard(actor=cso, hazard=hazard)

@@ -250,7 +250,7 @@ def test_the_next_release_needs_review_only_of_what_changed(cso, sam, tom, relea
     following = releases.create_release(actor=sam, product=product, version="2.5.0")
     assert evaluate(following).waiting_review == []
     hazards.edit_hazard(actor=tom, hazard=first, version=first.version, title="First, edited")
-    assert [h.reference for h in evaluate(following).waiting_review] == ["H-001"]
+    assert [h["reference"] for h in evaluate(following).waiting_review] == ["H-001"]
 
 
 def test_a_review_is_only_for_the_products_cso(tom, priya, product, release):

@@ -64,7 +64,8 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
     )
     releases.start_safety_review(actor=engineer, release=approved)
     for waiting in evaluate(approved).waiting_review:
-        gate.review_hazard(actor=cso, hazard=waiting, comment="Reviewed for 2.4.0.")
+        reviewed = hazard[waiting["reference"]]
+        gate.review_hazard(actor=cso, hazard=reviewed, comment="Reviewed for 2.4.0.")
     gate.sign_off_release(
         actor=cso,
         release=approved,

@@ -21,7 +21,7 @@ from clinsafe.gate.decision import (
     review_needed,
 )
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
-from clinsafe.gate.snapshot import digest, hazard_snapshot, hazards_of, release_snapshot
+from clinsafe.gate.snapshot import digest, hazard_snapshot, hazard_snapshots, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
 from clinsafe.products.models import Release, ReleaseStage, ReleaseStatus
 
@@ -43,7 +43,7 @@ class Evaluation:
     snapshot: dict[str, Any]
     snapshot_hash: str
     hazard_hashes: dict[int, str]
-    waiting_review: list[Hazard]
+    waiting_review: list[dict[str, Any]]  # number, reference and title of each
     sign_off: Any
     blocks: list[Block]
     overrides: list[Override]
@@ -56,8 +56,7 @@ class Evaluation:
 def evaluate(release: Release) -> Evaluation:
     """The gate over the records as they stand now."""
     product = release.product
-    hazards = hazards_of(product.pk)
-    snapshots = {h.pk: hazard_snapshot(h) for h in hazards}
+    snapshots = hazard_snapshots(product.pk)
     hashes = {pk: digest(s) for pk, s in snapshots.items()}
     snapshot = release_snapshot(release, list(snapshots.values()))
     snapshot_hash = digest(snapshot)
@@ -72,24 +71,23 @@ def evaluate(release: Release) -> Evaluation:
             hazard__product=product, snapshot_hash__in=hashes.values()
         ).values_list("hazard_id", "snapshot_hash", "accepted_as")
     )
-    in_scope = [h for h in hazards if h.status != HazardStatus.CLOSED]
+    in_scope = {pk: s for pk, s in snapshots.items() if s["status"] != HazardStatus.CLOSED}
     facts_by_pk = {
-        h.pk: HazardFacts(
-            reference=h.reference,
-            title=h.title,
-            initial_rating=h.initial_rating,  # type: ignore[attr-defined]
-            residual_rating=h.residual_rating,  # type: ignore[attr-defined]
+        pk: HazardFacts(
+            reference=s["reference"],
+            title=s["title"],
+            initial_rating=(s["initial"] or {}).get("rating"),
+            residual_rating=(s["residual"] or {}).get("rating"),
             controls=tuple(
-                ControlFacts(c.reference, c.status, c.kind == ControlKind.TRANSFERRED)
-                for c in h.controls.all()
+                ControlFacts(c["reference"], c["status"], c["kind"] == ControlKind.TRANSFERRED)
+                for c in s["controls"]
             ),
-            changed_since_previous_release=previous is None
-            or previous.get(h.reference) != snapshots[h.pk],
-            reviewed=(h.pk, hashes[h.pk]) in reviewed,
-            accepted_by_cso=(h.pk, hashes[h.pk], AcceptedAs.CSO) in accepted,
-            accepted_by_executive=(h.pk, hashes[h.pk], AcceptedAs.EXECUTIVE) in accepted,
+            changed_since_previous_release=previous is None or previous.get(s["reference"]) != s,
+            reviewed=(pk, hashes[pk]) in reviewed,
+            accepted_by_cso=(pk, hashes[pk], AcceptedAs.CSO) in accepted,
+            accepted_by_executive=(pk, hashes[pk], AcceptedAs.EXECUTIVE) in accepted,
         )
-        for h in in_scope
+        for pk, s in in_scope.items()
     }
     position = cso_position(product)
     sign_off = release.sign_offs.select_related("signer").first()
@@ -112,7 +110,11 @@ def evaluate(release: Release) -> Evaluation:
         snapshot=snapshot,
         snapshot_hash=snapshot_hash,
         hazard_hashes=hashes,
-        waiting_review=[h for h in in_scope if h.reference in needing_review],
+        waiting_review=[
+            {"number": int(s["reference"][2:]), "reference": s["reference"], "title": s["title"]}
+            for s in in_scope.values()
+            if s["reference"] in needing_review
+        ],
         sign_off=sign_off,
         blocks=blocks,
         overrides=overrides,
@@ -149,7 +151,8 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
                 for r in decision.rules
             ],
             "waiting_review": [
-                {"reference": h.reference, "title": h.title} for h in evaluation.waiting_review
+                {"reference": h["reference"], "title": h["title"]}
+                for h in evaluation.waiting_review
             ],
             "sign_off": _manifest(evaluation.sign_off, current) if evaluation.sign_off else None,
             "blocks": [

@@ -209,7 +209,7 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
     with transaction.atomic():
         release = _lock_open_release(release)
         evaluation = evaluate(release)
-        waiting = [h.reference for h in evaluation.waiting_review]
+        waiting = [h["reference"] for h in evaluation.waiting_review]
         if waiting:
             raise ValidationError(
                 {"__all__": "You cannot sign what you have not looked at: review "
@@ -436,6 +436,7 @@ def _record(event: EventType, actor: User, release: Release, signature: Signed) 
 
 
 def _lock_hazard(hazard: Hazard) -> Hazard:
+    """The hazard as it stands, with its current risk, locked until the transaction ends."""
     Hazard.objects.select_for_update().filter(pk=hazard.pk).first()
     current = hazard_of(hazard)
     if current.is_withdrawn:

@@ -1,91 +1,94 @@
 """Canonical snapshots of exactly what is signed, and their SHA-256.
 
 A signature holds the hash of the snapshot it was made over; comparing that hash with
-the hash of the records as they stand now says whether the signature is stale.
+the hash of the records as they stand now says whether the signature is stale. Snapshots
+are read as plain values, not model instances: the gate takes one of every hazard in the
+log each time it is asked.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from typing import Any
-
-from django.db.models import Prefetch
 
 from clinsafe.audit.chain import canonical_json, plain_data
 from clinsafe.hazards.models import Control, Hazard, HazardQuerySet, Stage
 from clinsafe.products.models import Release
 
+_RISK_PARTS = ("id", "severity", "likelihood", "rating")
+_HAZARD_FIELDS = ("id", "number", "version", "title", "description", "causes", "effects",
+                  "harm", "status")  # fmt: skip
+
 
 def digest(snapshot: dict[str, Any]) -> str:
-    return hashlib.sha256(canonical_json(plain_data(snapshot)).encode()).hexdigest()
+    """SHA-256 of ``snapshot`` as canonical JSON (snapshots hold JSON values only)."""
+    return hashlib.sha256(canonical_json(snapshot).encode()).hexdigest()
 
 
-def hazards_of(product_id: int) -> list[Hazard]:
-    """The product's hazard log as snapshots need it: current risk and live controls."""
-    return list(_with_risk_and_controls().filter(product=product_id).in_log().order_by("number"))
-
-
-def hazard_of(hazard: Hazard) -> Hazard:
-    """``hazard`` re-read with what its snapshot needs."""
-    return _with_risk_and_controls().select_related("product__organisation").get(pk=hazard.pk)
-
-
-def _with_risk_and_controls() -> HazardQuerySet:
-    live_controls = Control.objects.filter(withdrawn_at__isnull=True).order_by("number")
-    return Hazard.objects.with_current_risk().prefetch_related(
-        Prefetch("controls", queryset=live_controls)
+def hazard_snapshots(
+    product_id: int, only: Iterable[int] | None = None
+) -> dict[int, dict[str, Any]]:
+    """Each hazard in the product's log (or just those with ids in ``only``) as it stands:
+    text, status, current estimates and the controls relied on, by hazard id, in order."""
+    hazards: HazardQuerySet = Hazard.objects.filter(product=product_id)
+    hazards = hazards.in_log() if only is None else hazards.filter(pk__in=list(only))
+    risk = [f"{stage}_{part}" for stage in Stage.values for part in _RISK_PARTS]
+    rows = hazards.with_current_risk().order_by("number").values(*_HAZARD_FIELDS, *risk)
+    snapshots = {row["id"]: _hazard(row) for row in rows}
+    links = (
+        Control.hazards.through.objects.filter(
+            hazard_id__in=list(snapshots), control__withdrawn_at__isnull=True
+        )
+        .order_by("control__number")
+        .values_list(
+            "hazard_id", "control__number", "control__version", "control__kind", "control__status"
+        )
     )
+    for hazard_id, number, version, kind, status in links:
+        snapshots[hazard_id]["controls"].append(
+            {"reference": f"C-{number:03d}", "version": version, "kind": kind, "status": status}
+        )
+    return snapshots
 
 
 def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
-    """A hazard as it stands: text, status, current estimates and the controls relied on."""
-    return plain_data(
-        {
-            "reference": hazard.reference,
-            "version": hazard.version,
-            "title": hazard.title,
-            "description": hazard.description,
-            "causes": hazard.causes,
-            "effects": hazard.effects,
-            "harm": hazard.harm,
-            "status": hazard.status,
-            **{stage: _estimate(hazard, stage) for stage in Stage.values},
-            "controls": [
-                {"reference": c.reference, "version": c.version, "kind": c.kind, "status": c.status}
-                for c in hazard.controls.all()
-                if not c.is_withdrawn
-            ],
-        }
-    )
+    """One hazard's snapshot, e.g. for a review or an acceptance."""
+    return hazard_snapshots(hazard.product_id, only=[hazard.pk])[hazard.pk]
 
 
 def release_snapshot(release: Release, hazards: list[dict[str, Any]]) -> dict[str, Any]:
     """What a sign-off or override covers: the release and the whole hazard log, given as
     hazard snapshots."""
-    return plain_data(
-        {
-            "product": release.product.slug,
-            "release": {
-                "version": release.version,
-                "planned_on": release.planned_on,
-                "summary": release.summary,
-                "build_identifier": release.build_identifier,
-                "components": release.components,
-                "safety_settings": release.safety_settings,
-                "hazards": [
-                    [link.hazard.reference, link.change]
-                    for link in release.hazard_links.select_related("hazard")
-                ],
-            },
-            "hazards": hazards,
-        }
+    header = {
+        "version": release.version,
+        "planned_on": release.planned_on,
+        "summary": release.summary,
+        "build_identifier": release.build_identifier,
+        "components": release.components,
+        "safety_settings": release.safety_settings,
+        "hazards": [
+            [link.hazard.reference, link.change]
+            for link in release.hazard_links.select_related("hazard")
+        ],
+    }
+    return {"product": release.product.slug, "release": plain_data(header), "hazards": hazards}
+
+
+def hazard_of(hazard: Hazard) -> Hazard:
+    """``hazard`` re-read with its current risk."""
+    return (
+        Hazard.objects.with_current_risk().select_related("product__organisation").get(pk=hazard.pk)
     )
 
 
-def _estimate(hazard: Hazard, stage: str) -> dict[str, Any] | None:
-    if getattr(hazard, f"{stage}_id") is None:
-        return None
-    return {
-        part: getattr(hazard, f"{stage}_{part}")
-        for part in ("id", "severity", "likelihood", "rating")
+def _hazard(row: dict[str, Any]) -> dict[str, Any]:
+    snapshot = {
+        "reference": f"H-{row['number']:03d}",
+        **{field: row[field] for field in _HAZARD_FIELDS if field not in ("id", "number")},
+        "controls": [],
     }
+    for stage in Stage.values:
+        estimate = {part: row[f"{stage}_{part}"] for part in _RISK_PARTS}
+        snapshot[stage] = estimate if estimate["id"] is not None else None
+    return snapshot
