@@ -173,12 +173,13 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
 
 
 def release_status(release: Release, decision: str) -> str:
-    """Released and withdrawn are final; otherwise a block or an approval shows."""
+    """Released and withdrawn are final; otherwise the gate's approval or block shows, and
+    a pending release is where its stage says."""
     if release.is_closed:
         return str(release.stage)
     if decision == Decision.BLOCKED:
         return ReleaseStatus.BLOCKED
-    if release.stage == ReleaseStage.IN_SAFETY_REVIEW and decision == Decision.APPROVED:
+    if decision == Decision.APPROVED:
         return ReleaseStatus.APPROVED
     return str(release.stage)
 

@@ -192,7 +192,7 @@ def block_lift(request: HttpRequest, slug: str, version: str, pk: int) -> HttpRe
         heading=f"Lift the block on release {version}",
         button="Lift the block",
         done="Block lifted; it stays on record.",
-        block=block,
+        lifting=block,
     )
 
 
