@@ -111,3 +111,22 @@ def test_the_gate_endpoint_shows_blocks_and_overrides(cso, helen, sam, release):
     assert body["blocks"][0]["statement"] == "Not tested."
     assert body["overrides"][0]["statement"] == JUSTIFICATION
     assert body["overrides"][0]["overridden"]["decision"] == "blocked"
+
+
+def test_the_gate_query_count_does_not_grow_with_the_hazard_log(cso, sam, release, product):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clinsafe.hazards.sample import generate_hazards
+
+    client = api_as(sam)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(f"{RELEASES}2.4.0/gate/").status_code == 200
+        return len(captured)
+
+    generate_hazards(product, 5, author=cso)
+    at_5 = queries()
+    generate_hazards(product, 95, author=cso, seed=2)
+    assert queries() == at_5
