@@ -52,3 +52,20 @@ def test_it_refuses_a_production_configuration_unless_forced(settings):
 def test_the_clinsafe_command_accepts_hyphenated_command_names(capsys):
     main(["clinsafe", "seed-demo"])
     assert "Demo product 'MedsFlow e-Prescribing'" in capsys.readouterr().out
+
+
+def test_the_demo_has_a_release_in_each_state_of_the_gate():
+    from clinsafe.gate.evaluation import gate_report
+
+    call_command("seed_demo")
+    product = Product.objects.get(slug="demo-eprescribing")
+    reports = {r.version: gate_report(r) for r in product.releases.all()}
+    assert {v: r["status"] for v, r in reports.items()} == {
+        "2.3.0": "released",
+        "2.4.0": "approved",
+        "2.4.1": "blocked",
+        "2.5.0": "planning",
+    }
+    assert reports["2.5.0"]["decision"] == "pending"
+    assert reports["2.3.0"]["approved_by_override"] is True
+    assert reports["2.3.0"]["blocks"][0]["open"] is True
