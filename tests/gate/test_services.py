@@ -291,3 +291,18 @@ def test_other_capabilities_can_add_rules_to_the_gate(cso, release, product, mon
     monkeypatch.setattr(evaluation, "RULE_SOURCES", [lambda r: [argument]])
     assert decision(release) == "pending"
     assert rule(release, "safety_case")["message"] == "Claim G3 is undeveloped."
+
+
+def test_a_release_moves_into_review_once_and_a_withdrawn_one_is_closed(cso, sam, release):
+    releases.start_safety_review(actor=sam, release=release)
+    with pytest.raises(ValidationError, match="already in safety review"):
+        releases.start_safety_review(actor=sam, release=release)
+    with pytest.raises(ValidationError, match="Say why the release is withdrawn"):
+        releases.withdraw_release(actor=sam, release=release, reason=" ")
+    release = releases.withdraw_release(actor=sam, release=release, reason="Superseded.")
+    assert gate_report(release)["status"] == "withdrawn"
+    with pytest.raises(ValidationError, match="is withdrawn; what was issued is frozen"):
+        gate.sign_off_release(actor=cso, release=release, password=PASSWORD, statement="OK")
+    assert [e.event_type for e in AuditEvent.objects.filter(subject_type="products.release")] == [
+        "release.planned", "release.review_started", "release.withdrawn",
+    ]  # fmt: skip

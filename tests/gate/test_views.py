@@ -170,3 +170,35 @@ def test_the_organisation_page_sets_stricter_acceptance_levels(helen, alex, nort
     northwind.refresh_from_db()
     assert northwind.stricter_acceptance == {"3": "executive"}
     assert logged_in(alex).post("/organisations/northwind/acceptance/", levels).status_code == 403
+
+
+def test_recording_a_release_as_released_needs_the_gates_approval(cso, sam, release, product):
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    client = logged_in(sam)
+    refused = client.post(f"{PAGE}released/", follow=True)
+    assert "The gate has not approved release 2.4.0" in refused.text
+    review_all(cso, release)
+    gate.sign_off_release(actor=cso, release=release, password=PASSWORD, statement="Safe.")
+    done = client.post(f"{PAGE}released/", follow=True)
+    assert "recorded as released; what was signed is frozen as issued" in done.text
+    release.refresh_from_db()
+    assert release.stage == "released" and release.issued_gate["decision"] == "approved"
+
+
+def test_editing_a_release_changes_its_hazards_and_configuration(sam, product, release):
+    from tests.conftest import raise_hazard
+
+    hazard = raise_hazard(product, sam)
+    page = logged_in(sam).get(f"{PAGE}edit/").text
+    assert 'name="revision" value="1"' in page
+    response = logged_in(sam).post(
+        f"{PAGE}edit/",
+        {"version": "2.4.0", "revision": 1, "changes": hazard.reference,
+         "components": "web = 2.4.0"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    release.refresh_from_db()
+    assert [(link.hazard, link.change) for link in release.hazard_links.all()] == [
+        (hazard, "changes")
+    ]
+    assert release.components == {"web": "2.4.0"}
