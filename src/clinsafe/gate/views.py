@@ -22,7 +22,7 @@ from clinsafe.core.forms import run_service, submit
 from clinsafe.core.permissions import Action, require
 from clinsafe.gate import forms as gate_forms
 from clinsafe.gate import services
-from clinsafe.gate.evaluation import evaluate, gate_report, release_status
+from clinsafe.gate.evaluation import evaluate, gate_report, release_status, report
 from clinsafe.gate.models import Block
 from clinsafe.hazards.views import hazard_or_404, product_or_404, product_page
 from clinsafe.products import releases
@@ -157,7 +157,7 @@ def release_sign_off(request: HttpRequest, slug: str, version: str) -> HttpRespo
         heading=f"Sign off release {version}",
         button="Sign off as Clinical Safety Officer",
         done=f"You signed off release {version}.",
-        gate=gate_report(release),
+        gate=report(evaluation),
         waiting=evaluation.waiting_review,
         kind="sign_off",
     )

@@ -65,7 +65,8 @@ class ReleaseStage(models.TextChoices):
 
 
 class ReleaseStatus(models.TextChoices):
-    """What a person is told: the stage, or while in review, the gate's decision."""
+    """What a person is told: the gate's approval or block while the release is open, else
+    its stage."""
 
     PLANNING = "planning", "Planning"
     IN_SAFETY_REVIEW = "in_safety_review", "In safety review"
