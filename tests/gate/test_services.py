@@ -306,3 +306,18 @@ def test_a_release_moves_into_review_once_and_a_withdrawn_one_is_closed(cso, sam
     assert [e.event_type for e in AuditEvent.objects.filter(subject_type="products.release")] == [
         "release.planned", "release.review_started", "release.withdrawn",
     ]  # fmt: skip
+
+
+def test_a_signature_cannot_be_changed_once_made(cso, release):
+    block = gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    block.statement = "Something else."
+    with pytest.raises(ValueError, match="A signature is never changed once made."):
+        block.save()
+    with pytest.raises(ValueError, match="A signature is never changed once made."):
+        block.save(update_fields=["statement"])
+
+
+def test_someone_outside_the_organisation_learns_nothing_from_accepting(charlie, cso, product):
+    hazard = assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    with pytest.raises(PermissionDenied):
+        gate.accept_risk(actor=charlie, hazard=hazard, password=PASSWORD, rationale="x")

@@ -28,12 +28,18 @@ class Signed(models.Model):
     snapshot: models.JSONField[Any] = models.JSONField()
     snapshot_hash = models.CharField(max_length=64)
 
+    # Fields a record may still change after signing (a block's lifting); never the signature.
+    MUTABLE_FIELDS: frozenset[str] = frozenset()
+
     class Meta:
         abstract = True
         ordering = ["-signed_at", "-id"]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not kwargs.get("update_fields"):
+        if (
+            self.pk is not None
+            and not set(kwargs.get("update_fields") or ["*"]) <= self.MUTABLE_FIELDS
+        ):
             raise ValueError("A signature is never changed once made.")
         super().save(*args, **kwargs)
 
@@ -121,6 +127,8 @@ class Block(Signed):
     )
     lifted_by_name = models.CharField(max_length=300, blank=True)
     lift_reason = models.TextField(blank=True)
+
+    MUTABLE_FIELDS = frozenset({"lifted_at", "lifted_by", "lifted_by_name", "lift_reason"})
 
     class Meta(Signed.Meta):
         pass

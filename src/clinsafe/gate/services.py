@@ -17,7 +17,7 @@ from clinsafe.audit.models import EventType
 from clinsafe.audit.services import display_name, record_event
 from clinsafe.core.models import AppointmentRole, CSOAppointment, Organisation, Role
 from clinsafe.core.notifications import notify
-from clinsafe.core.permissions import Action, Actor, require
+from clinsafe.core.permissions import Action, Actor, can, require
 from clinsafe.core.services import active_appointments
 from clinsafe.gate.decision import Decision
 from clinsafe.gate.evaluation import evaluate, report
@@ -124,6 +124,8 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
     The acceptance is a signature over the hazard as it stands, and stale once it changes.
     """
     organisation = hazard.product.organisation
+    if not can(actor, Action.ACCEPT_RISK_AS_EXECUTIVE, organisation):
+        require(actor, Action.ACCEPT_RISK_AS_CSO, organisation)  # nobody else learns more
     rationale = rationale.strip()
     with transaction.atomic():
         current = _lock_hazard(hazard)
