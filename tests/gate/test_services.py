@@ -311,9 +311,9 @@ def test_a_release_moves_into_review_once_and_a_withdrawn_one_is_closed(cso, sam
 def test_a_signature_cannot_be_changed_once_made(cso, release):
     block = gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
     block.statement = "Something else."
-    with pytest.raises(ValueError, match="A signature is never changed once made."):
+    with pytest.raises(ValueError, match=r"A signature is never changed once made\."):
         block.save()
-    with pytest.raises(ValueError, match="A signature is never changed once made."):
+    with pytest.raises(ValueError, match=r"A signature is never changed once made\."):
         block.save(update_fields=["statement"])
 
 
