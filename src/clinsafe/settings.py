@@ -10,6 +10,8 @@ CLINSAFE_AUDIT_KEY    key that signs the audit trail (or CLINSAFE_AUDIT_KEY_FILE
                       <data dir>/audit_key); in development a key file is made if missing
 CLINSAFE_SSL_REDIRECT "1"/"0": redirect HTTP to HTTPS in production (default 1)
 CLINSAFE_SITE_URL     the address people reach clinsafe at, for links in emails
+CLINSAFE_HEALTH_THRESHOLDS  JSON object overriding the CSO health check's thresholds, e.g.
+                      {"review_at_risk_days": 60} (names in clinsafe.health.needs.Thresholds)
 CLINSAFE_EMAIL_HOST   SMTP server for notification emails (none: in-app notifications only);
                       with CLINSAFE_EMAIL_PORT (25), CLINSAFE_EMAIL_USER, CLINSAFE_EMAIL_PASSWORD,
                       CLINSAFE_EMAIL_TLS ("1"/"0") and CLINSAFE_EMAIL_FROM
@@ -17,6 +19,7 @@ CLINSAFE_EMAIL_HOST   SMTP server for notification emails (none: in-app notifica
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -80,6 +83,13 @@ ALLOWED_HOSTS = [
     if host.strip()
 ]
 
+try:
+    CSO_HEALTH_THRESHOLDS = json.loads(os.environ.get("CLINSAFE_HEALTH_THRESHOLDS") or "{}")
+except json.JSONDecodeError as error:
+    raise ImproperlyConfigured(f"CLINSAFE_HEALTH_THRESHOLDS is not JSON: {error}.") from None
+if not isinstance(CSO_HEALTH_THRESHOLDS, dict):
+    raise ImproperlyConfigured("CLINSAFE_HEALTH_THRESHOLDS must be a JSON object.")
+
 SITE_URL = os.environ.get("CLINSAFE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = os.environ.get("CLINSAFE_EMAIL_HOST", "")
 EMAIL_ENABLED = bool(EMAIL_HOST)
@@ -105,6 +115,7 @@ INSTALLED_APPS = [
     "clinsafe.products",
     "clinsafe.hazards",
     "clinsafe.gate",
+    "clinsafe.health",
 ]
 
 MIDDLEWARE = [
@@ -240,6 +251,7 @@ SPECTACULAR_SETTINGS = {
         "ControlStatusEnum": "clinsafe.hazards.models.ControlStatus",
         "ReleaseStatusEnum": "clinsafe.products.models.ReleaseStatus",
         "ReleaseStageEnum": "clinsafe.products.models.ReleaseStage",
+        "HealthStatusEnum": "clinsafe.health.api.HEALTH_STATUS_CHOICES",
     },
 }
 

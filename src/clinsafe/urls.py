@@ -11,6 +11,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("products/", product_list, name="product-list"),
     path("", include("clinsafe.core.urls")),
+    path("", include("clinsafe.health.urls")),
     path("products/new/", product_create, name="product-create"),
     path("products/<slug:slug>/edit/", product_edit, name="product-edit"),
     path("products/<slug:slug>/", include("clinsafe.hazards.urls")),

@@ -4,6 +4,7 @@ The expected table is written out here, not read from the policy, so a change to
 policy that nobody meant shows up as a failing test.
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -13,6 +14,7 @@ from clinsafe.core import services as people
 from clinsafe.core.models import Role
 from clinsafe.gate import services as gate
 from clinsafe.hazards import services
+from clinsafe.health.services import record_process_review
 from clinsafe.products import releases
 from clinsafe.products import services as products
 from tests.conftest import PASSWORD, make_person, raise_hazard
@@ -50,6 +52,7 @@ ALLOWED = {
     "end appointment": {ADMIN, EXECUTIVE},
     "record someone else's registration": {ADMIN},
     "set acceptance policy": {CSO, EXECUTIVE},
+    "record process review": {CSO, DEPUTY},
     "plan release": {CSO, DEPUTY, ENGINEER, ADMIN},
     "edit release": {CSO, DEPUTY, ENGINEER, ADMIN},
     "record released": {CSO, DEPUTY, ENGINEER, ADMIN, EXECUTIVE},
@@ -175,6 +178,13 @@ def attempt(operation, actor, w):
         "end appointment": lambda: people.end_appointment(
             actor=actor, appointment=w["appointment"], reason="Left the company"
         ),
+        "record process review": lambda: record_process_review(
+            actor=actor,
+            organisation=organisation,
+            held_on=date(2026, 11, 2),
+            findings="Process followed.",
+            next_due_on=date(2027, 11, 2),
+        ),
         "set acceptance policy": lambda: people.set_acceptance_policy(
             actor=actor, organisation=organisation, levels={2: "cso"}
         ),
@@ -251,6 +261,7 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "end appointment": Action.APPOINT_CSO,
         "record someone else's registration": Action.RECORD_CREDENTIALS,
         "set acceptance policy": Action.SET_ACCEPTANCE_POLICY,
+        "record process review": Action.REVIEW_PROCESS,
         "plan release": Action.EDIT_RELEASE,
         "edit release": Action.EDIT_RELEASE,
         "record released": Action.RECORD_RELEASE,

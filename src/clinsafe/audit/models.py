@@ -44,6 +44,8 @@ class EventType(models.TextChoices):
     RELEASE_BLOCKED = "release.blocked", "Release blocked"
     RELEASE_BLOCK_LIFTED = "release.block_lifted", "Release block lifted"
     RELEASE_OVERRIDDEN = "release.overridden", "Release gate overridden"
+    TIME_RECORDED = "health.time_recorded", "CSO time recorded"
+    PROCESS_REVIEWED = "health.process_reviewed", "Risk management process reviewed"
     ACCEPTANCE_POLICY_CHANGED = (
         "organisation.acceptance_policy_changed",
         ("Risk acceptance levels changed"),

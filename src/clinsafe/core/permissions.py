@@ -26,6 +26,7 @@ class Action(StrEnum):
     LINK_CONTROL = "link a control to a hazard"
     WITHDRAW_CONTROL = "withdraw a control"
     SET_ACCEPTANCE_POLICY = "set who may accept each residual risk rating"
+    REVIEW_PROCESS = "record a review of the clinical risk management process"
     EDIT_RELEASE = "plan or edit a release"
     RECORD_RELEASE = "record a release as released"
     REVIEW_HAZARD = "record a CSO review of a hazard"
@@ -59,6 +60,7 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.WITHDRAW_CONTROL: _CLINICAL,
     # A governance decision: the CSO and the accountable executive, within DCB0129's floor.
     Action.SET_ACCEPTANCE_POLICY: frozenset({Role.CSO, Role.EXECUTIVE}),
+    Action.REVIEW_PROCESS: _CSOS,
     Action.EDIT_RELEASE: _RELEASERS,
     Action.RECORD_RELEASE: _RELEASERS | {Role.EXECUTIVE},
     Action.REVIEW_HAZARD: _CSOS,

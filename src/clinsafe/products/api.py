@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from drf_spectacular.utils import extend_schema
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,6 +19,9 @@ from clinsafe.core.api import CsoPositionSerializer
 from clinsafe.core.cso import cso_position
 from clinsafe.core.models import Organisation
 from clinsafe.core.permissions import visible_organisations
+from clinsafe.health.api import CsoHealthSerializer
+from clinsafe.health.evidence import default_period, health_check
+from clinsafe.health.forms import PeriodForm
 from clinsafe.products import services
 from clinsafe.products.models import Product
 
@@ -85,3 +91,21 @@ class ProductViewSet(SafetyRecordViewSet):
     def cso(self, request: Request, slug: str) -> Response:
         """Who is this product's Clinical Safety Officer, and is the role real?"""
         return Response(CsoPositionSerializer(cso_position(self.get_object())).data)
+
+    @extend_schema(
+        responses=CsoHealthSerializer,
+        parameters=[
+            OpenApiParameter("start", OpenApiTypes.DATE, description="Period start (a year ago)"),
+            OpenApiParameter("end", OpenApiTypes.DATE, description="Period end (today)"),
+        ],
+    )
+    @action(detail=True, methods=["get"], url_path="cso-health")
+    def cso_health(self, request: Request, slug: str) -> Response:
+        """The CSO health check: each need of a real CSO, sound, at risk or hollow, with the
+        evidence from the records and the thresholds that decided it."""
+        period = PeriodForm(request.query_params)
+        if request.query_params and not period.is_valid():
+            raise ValidationError(period.errors.get_json_data())
+        start, end = period.period(default_period(timezone.localdate()))
+        check = health_check(self.get_object(), start, end)
+        return Response(CsoHealthSerializer(check.as_data()).data)

@@ -1,0 +1,65 @@
+"""The board report: the CSO health check of every product, and what the board must see
+about releases, overrides and accepted risk over a period."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from typing import Any
+
+from django.utils import timezone
+
+from clinsafe.core.models import Organisation
+from clinsafe.gate.evaluation import evaluate, gate_report
+from clinsafe.gate.models import AcceptedAs, Override, RiskAcceptance
+from clinsafe.hazards.models import Hazard, HazardStatus
+from clinsafe.health.evidence import health_check
+from clinsafe.health.models import ProcessReview
+from clinsafe.products.models import Release
+
+
+def board_report(organisation: Organisation, start: date, end: date) -> dict[str, Any]:
+    products = list(organisation.products.all())
+    releases = (
+        Release.objects.filter(product__organisation=organisation)
+        .filter(created_at__date__lte=end)
+        .exclude(released_at__date__lt=start)
+        .select_related("product__organisation")
+        .order_by("product__name", "created_at")
+    )
+    overrides = (
+        Override.objects.filter(
+            release__product__organisation=organisation, signed_at__date__range=(start, end)
+        )
+        .select_related("release__product")
+        .order_by("signed_at")
+    )
+    acceptances = RiskAcceptance.objects.filter(
+        hazard__product__organisation=organisation, signed_at__date__range=(start, end)
+    ).select_related("hazard__product")
+    in_log = Hazard.objects.filter(product__organisation=organisation).in_log().with_current_risk()
+    open_in_log = in_log.exclude(status=HazardStatus.CLOSED)
+    open_hazards = list(open_in_log.select_related("product").order_by("product", "number"))
+    ratings = [h.residual_rating for h in open_hazards]  # type: ignore[attr-defined]
+    latest_review = ProcessReview.objects.filter(organisation=organisation).first()
+    open_releases = [r for r in releases if not r.is_closed]
+    return {
+        "organisation": organisation,
+        "start": start,
+        "end": end,
+        "generated_at": timezone.now(),
+        "checks": [health_check(p, start, end) for p in products],
+        "releases": [(r, gate_report(r)) for r in releases],
+        "overrides": list(overrides),
+        "accepted_by_cso": [a for a in acceptances if a.accepted_as == AcceptedAs.CSO],
+        "accepted_by_executive": [a for a in acceptances if a.accepted_as == AcceptedAs.EXECUTIVE],
+        "by_rating": sorted(Counter(ratings).items(), key=lambda item: (item[0] is None, item[0])),
+        "rating_4": [h for h in open_hazards if h.residual_rating == 4],  # type: ignore[attr-defined]
+        "process_review": latest_review,
+        "process_review_overdue": latest_review is None or latest_review.next_due_on < end,
+        "waiting_review": [
+            (r, evaluation.waiting_review)
+            for r in open_releases
+            if (evaluation := evaluate(r)).waiting_review
+        ],
+    }
