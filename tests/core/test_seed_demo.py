@@ -20,7 +20,7 @@ def test_it_loads_a_realistic_e_prescribing_hazard_log(capsys):
     assert RiskEstimate.objects.filter(stage="residual").count() >= 10
     assert set(Hazard.objects.values_list("status", flat=True)) >= {"open", "controlled"}
     raised = AuditEvent.objects.filter(
-        event_type="hazard.raised", organisation=product.organisation
+        event_type="hazard.raised", subject_id__in=product.hazards.values("pk")
     )
     assert raised.count() == product.hazards.count()
     out = capsys.readouterr().out

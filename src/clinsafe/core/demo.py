@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinsafe.core import services
+from clinsafe.core.history import days_ago
 from clinsafe.core.models import (
     CSOAppointment,
     Membership,
@@ -26,6 +27,7 @@ from clinsafe.core.models import (
 from clinsafe.gate.demo import load_releases
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
+from clinsafe.health.services import record_process_review
 from clinsafe.products.models import LifecycleStatus, Product
 from clinsafe.products.services import create_product
 from clinsafe.risk import Likelihood as L
@@ -456,24 +458,36 @@ def load_demo() -> Product:
         Membership.objects.get_or_create(user=user, organisation=organisations[org], role=role)
         people[username] = user
     northwind = organisations[NORTHWIND]
-    product = _product(
-        people["cso"],
-        northwind,
-        name="MedsFlow e-Prescribing",
-        slug=DEMO_PRODUCT_SLUG,
-        intended_use="Electronic prescribing and medicines administration (ePMA) for "
-        "inpatients: prescribing, pharmacist verification, administration recording and "
-        "discharge medicines.",
-        care_settings="Acute adult and paediatric wards, neonatal units, day surgery.",
-        intended_users="Prescribers, pharmacists, nurses and midwives.",
-        patient_groups="Adult, paediatric and neonatal inpatients.",
-        lifecycle_status=LifecycleStatus.LIVE,
-    )
+    # The demo is loaded as a year of history, so the CSO health check has something to read.
+    with days_ago(365):
+        product = _product(
+            people["cso"],
+            northwind,
+            name="MedsFlow e-Prescribing",
+            slug=DEMO_PRODUCT_SLUG,
+            intended_use="Electronic prescribing and medicines administration (ePMA) for "
+            "inpatients: prescribing, pharmacist verification, administration recording and "
+            "discharge medicines.",
+            care_settings="Acute adult and paediatric wards, neonatal units, day surgery.",
+            intended_users="Prescribers, pharmacists, nurses and midwives.",
+            patient_groups="Adult, paediatric and neonatal inpatients.",
+            lifecycle_status=LifecycleStatus.LIVE,
+        )
+        _load_accountability(organisations, people)
     if not product.hazards.exists():
-        _load_hazard_log(product, people)
-    _load_accountability(organisations, people)
-    if not product.releases.exists():
+        with days_ago(240):
+            _load_hazard_log(product, people)
+        with days_ago(200):
+            record_process_review(
+                actor=people["cso"],
+                organisation=northwind,
+                held_on=timezone.localdate(),
+                findings="Hazard workshops now include a ward pharmacist; releases are put into "
+                "safety review when development starts, not at the end.",
+                next_due_on=timezone.localdate() + timedelta(days=365),
+            )
         load_releases(product, people, DEMO_PASSWORD)
+    _recheck_registrations(people)
     return product
 
 
@@ -492,10 +506,10 @@ def _load_accountability(organisations: dict[str, Organisation], people: dict[st
     northwind, riverside = organisations[NORTHWIND], organisations[RIVERSIDE]
     admin = people["admin"]
     for username, regulator, number, profession, expires in [
-        ("cso", "GMC", "7012345", "Doctor", today + timedelta(days=400)),
-        ("reviewer", "GPhC", "2087654", "Pharmacist", today + timedelta(days=200)),
-        ("raj", "GMC", "6012345", "Doctor", today - timedelta(days=40)),
-        ("riverside-cso", "NMC", "12A3456E", "Nurse", today + timedelta(days=600)),
+        ("cso", "GMC", "7012345", "Doctor", today + timedelta(days=800)),
+        ("reviewer", "GPhC", "2087654", "Pharmacist", today + timedelta(days=565)),
+        ("raj", "GMC", "6012345", "Doctor", today + timedelta(days=325)),
+        ("riverside-cso", "NMC", "12A3456E", "Nurse", today + timedelta(days=965)),
     ]:
         user = people[username]
         if not ProfessionalRegistration.objects.filter(user=user).exists():
@@ -508,7 +522,7 @@ def _load_accountability(organisations: dict[str, Organisation], people: dict[st
                 last_confirmed_on=today - timedelta(days=30),
                 expires_on=expires,
             )
-    for username, days_ago in [
+    for username, days_since in [
         ("cso", 200),
         ("raj", 5 * 365),
         ("jordan", 100),
@@ -520,7 +534,7 @@ def _load_accountability(organisations: dict[str, Organisation], people: dict[st
                 actor=user,
                 user=user,
                 course="Clinical risk management (DCB0129/DCB0160)",
-                completed_on=today - timedelta(days=days_ago),
+                completed_on=today - timedelta(days=days_since),
             )
     results = _product(
         people["cso"],
@@ -562,6 +576,25 @@ def _load_accountability(organisations: dict[str, Organisation], people: dict[st
                 can_block_release=can_block,
             )
     _load_riverside(riverside, people["riverside-cso"])
+
+
+def _recheck_registrations(people: dict[str, User]) -> None:
+    """Registrations are checked against the register each year; Raj's was not."""
+    recent = timezone.localdate() - timedelta(days=30)
+    for username in ("cso", "reviewer", "riverside-cso"):
+        registration = ProfessionalRegistration.objects.get(user=people[username])
+        if registration.last_confirmed_on >= recent:
+            continue
+        services.record_registration(
+            actor=people[username],
+            user=people[username],
+            regulator=registration.regulator,
+            number=registration.number,
+            profession=registration.profession,
+            last_confirmed_on=recent,
+            expires_on=registration.expires_on,
+            version=registration.version,
+        )
 
 
 def _load_riverside(riverside: Organisation, cso: User) -> None:

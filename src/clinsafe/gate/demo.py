@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
+from clinsafe.core.history import days_ago
 from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
 from clinsafe.hazards import services as hazards
@@ -24,79 +25,144 @@ OVERRIDE_JUSTIFICATION = (
 
 
 def load_releases(product: Product, people: dict[str, User], password: str) -> None:
-    """2.3.0 released over a block; 2.4.0 approved; 2.4.1 blocked; 2.5.0 pending."""
+    """2.3.0 released over a block; 2.4.0 approved; 2.4.1 blocked; 2.5.0 pending; and
+    ResultsView 1.4.0, shipped over failing rules with its CSO first seen on release day."""
     cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
     hazard = {h.reference: h for h in product.hazards.all()}
 
-    shipped = releases.create_release(
-        actor=engineer,
-        product=product,
-        version="2.3.0",
-        summary="Fix for interaction warnings not shown after a dictionary update.",
-        hazards=[(hazard["H-006"], HazardChange.CHANGES)],
-        build_identifier="ci-2025-3107",
-        components={"medsflow-web": "2.3.0", "dm+d dictionary": "2025.10"},
-        safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
-    )
-    gate.block_release(
-        actor=cso,
-        release=shipped,
-        password=password,
-        reasons="H-011 and H-014 have no residual risk assessment, and the controls of H-003 "
-        "and H-006 are not verified. I cannot support releasing until they are.",
-    )
-    gate.override_release(
-        actor=executive, release=shipped, password=password, justification=OVERRIDE_JUSTIFICATION
-    )
-    gate.record_released(actor=engineer, release=shipped)
+    with days_ago(150):
+        shipped = releases.create_release(
+            actor=engineer,
+            product=product,
+            version="2.3.0",
+            summary="Fix for interaction warnings not shown after a dictionary update.",
+            hazards=[(hazard["H-006"], HazardChange.CHANGES)],
+            build_identifier="ci-2025-3107",
+            components={"medsflow-web": "2.3.0", "dm+d dictionary": "2025.10"},
+            safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
+        )
+        for reference in ("H-003", "H-006", "H-009"):
+            gate.review_hazard(actor=cso, hazard=hazard[reference], comment="Early look for 2.3.0.")
+    with days_ago(120):
+        gate.block_release(
+            actor=cso,
+            release=shipped,
+            password=password,
+            reasons="H-011 and H-014 have no residual risk assessment, and the controls of H-003 "
+            "and H-006 are not verified. I cannot support releasing until they are.",
+        )
+    with days_ago(110):
+        gate.override_release(
+            actor=executive,
+            release=shipped,
+            password=password,
+            justification=OVERRIDE_JUSTIFICATION,
+        )
+        gate.record_released(actor=engineer, release=shipped)
 
-    _complete_the_hazard_log(product, people, hazard, password)
+    with days_ago(60):
+        _complete_the_hazard_log(product, people, hazard, password)
 
-    approved = releases.create_release(
-        actor=engineer,
-        product=product,
-        version="2.4.0",
-        summary="Residual risks assessed and accepted; decision-support rule-set check.",
-        hazards=[(hazard["H-014"], HazardChange.CHANGES), (hazard["H-009"], HazardChange.AFFECTS)],
-        build_identifier="ci-2025-3311",
-        components={"medsflow-web": "2.4.0", "dm+d dictionary": "2025.11"},
-        safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
-    )
-    releases.start_safety_review(actor=engineer, release=approved)
-    for waiting in evaluate(approved).waiting_review:
-        reviewed = hazard[waiting["reference"]]
-        gate.review_hazard(actor=cso, hazard=reviewed, comment="Reviewed for 2.4.0.")
-    gate.sign_off_release(
-        actor=cso,
-        release=approved,
-        password=password,
-        statement="Every hazard is assessed, its controls verified and its residual risk "
-        "accepted at the right level. I approve 2.4.0 for release.",
-    )
+    with days_ago(40):
+        approved = releases.create_release(
+            actor=engineer,
+            product=product,
+            version="2.4.0",
+            summary="Residual risks assessed and accepted; decision-support rule-set check.",
+            hazards=[
+                (hazard["H-014"], HazardChange.CHANGES),
+                (hazard["H-009"], HazardChange.AFFECTS),
+            ],
+            build_identifier="ci-2025-3311",
+            components={"medsflow-web": "2.4.0", "dm+d dictionary": "2025.11"},
+            safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
+        )
+        releases.start_safety_review(actor=engineer, release=approved)
+    with days_ago(30):
+        for waiting in evaluate(approved).waiting_review:
+            reviewed = hazard[waiting["reference"]]
+            gate.review_hazard(actor=cso, hazard=reviewed, comment="Reviewed for 2.4.0.")
+    with days_ago(20):
+        gate.sign_off_release(
+            actor=cso,
+            release=approved,
+            password=password,
+            statement="Every hazard is assessed, its controls verified and its residual risk "
+            "accepted at the right level. I approve 2.4.0 for release.",
+        )
 
-    hotfix = releases.create_release(
-        actor=engineer,
-        product=product,
-        version="2.4.1",
-        summary="Hotfix: change to infusion-rate rounding.",
-        hazards=[(hazard["H-010"], HazardChange.AFFECTS)],
-    )
-    releases.start_safety_review(actor=engineer, release=hotfix)
-    gate.block_release(
-        actor=cso,
-        release=hotfix,
-        password=password,
-        reasons="The hotfix changes how infusion rates are rounded (H-010) without the "
-        "regression run on the infusion display. Run it and attach the report.",
-    )
+    with days_ago(10):
+        hotfix = releases.create_release(
+            actor=engineer,
+            product=product,
+            version="2.4.1",
+            summary="Hotfix: change to infusion-rate rounding.",
+            hazards=[(hazard["H-010"], HazardChange.AFFECTS)],
+        )
+        releases.start_safety_review(actor=engineer, release=hotfix)
+        gate.block_release(
+            actor=cso,
+            release=hotfix,
+            password=password,
+            reasons="The hotfix changes how infusion rates are rounded (H-010) without the "
+            "regression run on the infusion display. Run it and attach the report.",
+        )
 
-    releases.create_release(
-        actor=engineer,
-        product=product,
-        version="2.5.0",
-        summary="Discharge medicines reconciliation redesign.",
-        hazards=[(hazard["H-011"], HazardChange.CHANGES)],
-    )
+    with days_ago(5):
+        releases.create_release(
+            actor=engineer,
+            product=product,
+            version="2.5.0",
+            summary="Discharge medicines reconciliation redesign.",
+            hazards=[(hazard["H-011"], HazardChange.CHANGES)],
+        )
+    _ship_results_viewer(people, password)
+
+
+def _ship_results_viewer(people: dict[str, User], password: str) -> None:
+    """A hollow CSO role: Raj has no authority and lapsed credentials, and first looks at
+    the release on the day it ships, over the gate."""
+    results = Product.objects.get(slug="demo-results-viewer")
+    engineer, reviewer = people["engineer"], people["reviewer"]
+    with days_ago(60):
+        raised = []
+        for title, description in [
+            ("Result shown against the wrong patient", "A result is filed to a patient with a "
+             "similar name and date of birth."),
+            ("Abnormal result not highlighted", "The abnormal flag is lost for results from an "
+             "external laboratory."),
+            ("Superseded result shown as final", "An amended report does not replace the "
+             "original in the list."),
+        ]:  # fmt: skip
+            new = hazards.create_hazard(
+                actor=engineer, product=results, title=title, description=description
+            )
+            for stage, likelihood in ((Stage.INITIAL, L.LOW), (Stage.RESIDUAL, L.VERY_LOW)):
+                hazards.assess_risk(
+                    actor=reviewer,
+                    hazard=new,
+                    stage=stage,
+                    severity=S.CONSIDERABLE,
+                    likelihood=likelihood,
+                )
+            raised.append(new)
+    with days_ago(20):
+        release = releases.create_release(
+            actor=engineer, product=results, version="1.4.0", summary="New results inbox."
+        )
+    with days_ago(14):
+        gate.review_hazard(
+            actor=people["raj"], hazard=raised[0], comment="First look, on release day."
+        )
+        gate.override_release(
+            actor=people["executive"],
+            release=release,
+            password=password,
+            justification="The new inbox was promised to GP practices for this week. The "
+            "results team will watch for filing errors during the first month of use, and "
+            "report any to the CSO.",
+        )
+        gate.record_released(actor=engineer, release=release)
 
 
 def _complete_the_hazard_log(

@@ -6,7 +6,6 @@ from rest_framework import serializers
 
 from clinsafe.health.needs import Status
 
-
 HEALTH_STATUS_CHOICES = [(s.value, s.label) for s in Status]
 
 

@@ -40,7 +40,8 @@ class Thresholds:
     time_hollow_ratio: float = 0.5
     process_review_months: int = 12
     engagement_sound_days: int = 14
-    overrides_hollow: int = 2
+    overrides_at_risk: int = 2
+    overrides_hollow: int = 3
 
     @classmethod
     def from_settings(cls, values: dict[str, Any]) -> Thresholds:
@@ -334,9 +335,11 @@ def authority(f: HealthFacts, t: Thresholds) -> Need:
         f"{f.executive_acceptances}.",
     )
     rule = (
-        "Hollow without blocking authority or when "
-        f"{t.overrides_hollow} or more blocks were overridden; at risk when any was."
+        f"Hollow without blocking authority or when {t.overrides_hollow} or more blocks were "
+        f"overridden in the period; at risk from {t.overrides_at_risk}. A single override, by a "
+        "named executive on the record, is the gate working as designed."
     )
+    remedy = "The board reviews each override with the CSO present."
     if not f.can_block:
         return _need(
             "authority",
@@ -347,27 +350,16 @@ def authority(f: HealthFacts, t: Thresholds) -> Need:
             "Grant the appointment authority to block a release.",
         )
     if len(f.overrides) >= t.overrides_hollow:
-        return _need(
-            "authority",
-            Status.HOLLOW,
-            "The CSO's blocks are routinely overridden.",
-            evidence,
-            rule,
-            "The board reviews each override with the CSO present.",
-        )
-    if f.overrides:
-        return _need(
-            "authority",
-            Status.AT_RISK,
-            "A release went out over the CSO's block.",
-            evidence,
-            rule,
-            "The board reviews the override with the CSO present.",
-        )
+        return _need("authority", Status.HOLLOW, "The CSO's blocks are routinely overridden.",
+                     evidence, rule, remedy)  # fmt: skip
+    if len(f.overrides) >= t.overrides_at_risk:
+        return _need("authority", Status.AT_RISK, "The CSO's blocks are often overridden.",
+                     evidence, rule, remedy)  # fmt: skip
+    overridden = f" {len(f.overrides)} went out over a block, on the record." if f.overrides else ""
     return _need(
         "authority",
         Status.SOUND,
-        "The CSO can block a release and no block was overridden.",
+        f"The CSO can block a release ({f.blocks} blocks in the period).{overridden}",
         evidence,
         rule,
     )
