@@ -6,17 +6,22 @@ executive and Alex a viewer, all at Northwind; Charlie is the CSO of another org
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from clinsafe.core import services as people
 from clinsafe.core.models import Membership, Organisation, OrganisationKind, Role
 from clinsafe.hazards import services
 from clinsafe.hazards.models import Hazard, Stage
 from clinsafe.products.models import Product
+from clinsafe.products.releases import create_release
 from clinsafe.risk import Likelihood, Severity
 
 PASSWORD = "correct horse battery staple"
@@ -89,6 +94,45 @@ def product(northwind: Organisation) -> Product:
 @pytest.fixture
 def other_product(elsewhere: Organisation) -> Product:
     return Product.objects.create(organisation=elsewhere, name="Local PAS", slug="local-pas")
+
+
+def make_real_cso(user: Any, product: Any, admin: Any, can_block: bool = True) -> Any:
+    """Appoint ``user`` CSO of ``product`` for the past year: registered, trained, with
+    protected time and (unless ``can_block`` is false) authority to block."""
+    today = timezone.localdate()
+    people.record_registration(
+        actor=user, user=user, regulator="GMC", number="7654321", profession="Doctor",
+        last_confirmed_on=today - timedelta(days=30),
+    )  # fmt: skip
+    people.record_training(
+        actor=user, user=user, course="DCB0129/0160 CSO training", completed_on=date(2026, 1, 5)
+    )
+    return people.appoint_cso(
+        actor=admin,
+        organisation=product.organisation,
+        user=user,
+        product=product,
+        starts_on=today - timedelta(days=365),
+        protected_hours_per_week=Decimal(12),
+        can_block_release=can_block,
+    )
+
+
+@pytest.fixture
+def morgan(northwind: Any) -> Any:
+    return make_person("morgan", northwind, Role.ADMIN, "Morgan Reid")
+
+
+@pytest.fixture
+def cso(priya: Any, product: Any, morgan: Any) -> Any:
+    """Priya, appointed CSO of the product with blocking authority."""
+    make_real_cso(priya, product, morgan)
+    return priya
+
+
+@pytest.fixture
+def release(product: Any, sam: Any) -> Any:
+    return create_release(actor=sam, product=product, version="2.4.0", summary="Dose checks")
 
 
 def raise_hazard(product: Product, actor: Any, **fields: Any) -> Hazard:

@@ -12,8 +12,8 @@ from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate, gate_report
 from clinsafe.hazards import services as hazards
 from clinsafe.products import releases
-from tests.conftest import PASSWORD
-from tests.gate.conftest import assessed, make_real_cso, review_all, sign_off
+from tests.conftest import PASSWORD, make_real_cso
+from tests.gate.conftest import assessed, review_all, sign_off
 
 pytestmark = pytest.mark.django_db
 
