@@ -130,3 +130,11 @@ def test_thresholds_come_from_settings_and_unknown_names_are_refused():
     assert Thresholds.from_settings({"review_at_risk_days": 30}).review_at_risk_days == 30
     with pytest.raises(ValueError, match=r"Unknown CSO health thresholds: \['nonsense'\]"):
         Thresholds.from_settings({"nonsense": 1})
+
+
+def test_a_product_without_a_hazard_log_is_not_understood():
+    judged = need(replace(REAL, hazards=0, hazards_touched_by_cso=0), "understanding")
+    assert judged.status == Status.AT_RISK
+    assert judged.summary == (
+        "The product has no hazard log yet, so there is nothing the CSO could know."
+    )

@@ -189,6 +189,15 @@ def understanding(f: HealthFacts, t: Thresholds) -> Need:
         "The CSO reviews the hazard log with the team, hazard by hazard, and re-assesses where "
         "needed."
     )
+    if not f.hazards:
+        return _need(
+            "understanding",
+            Status.AT_RISK,
+            "The product has no hazard log yet, so there is nothing the CSO could know.",
+            evidence,
+            rule,
+            "Start the hazard log with the team: identify hazards from the intended use.",
+        )
     if (
         share < t.understanding_hollow_share
         or (days is None and f.hazards)
