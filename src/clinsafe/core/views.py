@@ -41,7 +41,7 @@ from clinsafe.core.permissions import Action, allowed_actions, require, visible_
 from clinsafe.products.services import visible_products
 
 
-def _organisation(request: HttpRequest, slug: str) -> Organisation:
+def organisation_or_404(request: HttpRequest, slug: str) -> Organisation:
     return get_object_or_404(visible_organisations(request.user), slug=slug)
 
 
@@ -50,7 +50,7 @@ def _organisation(request: HttpRequest, slug: str) -> Organisation:
 
 @login_required
 def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     memberships = (
         Membership.objects.filter(organisation=organisation)
         .select_related("user")
@@ -84,7 +84,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def acceptance_policy(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     require(request.user, Action.SET_ACCEPTANCE_POLICY, organisation)
     form = AcceptancePolicyForm(request.POST, organisation=organisation)
     if submit(
@@ -102,7 +102,7 @@ def acceptance_policy(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def person_add(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     require(request.user, Action.MANAGE_MEMBERS, organisation)
     form = AddPersonForm(request.POST or None)
     added = submit(
@@ -133,7 +133,7 @@ def person_add(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def role_grant(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     require(request.user, Action.MANAGE_MEMBERS, organisation)
     form = GrantRoleForm(request.POST, organisation=organisation)
     if submit(
@@ -151,7 +151,7 @@ def role_grant(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_POST
 def role_revoke(request: HttpRequest, slug: str, membership: int) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     held = get_object_or_404(Membership, pk=membership, organisation=organisation)
     try:
         services.revoke_role(actor=request.user, membership=held)
@@ -164,7 +164,7 @@ def role_revoke(request: HttpRequest, slug: str, membership: int) -> HttpRespons
 
 @login_required
 def appointment_add(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     require(request.user, Action.APPOINT_CSO, organisation)
     form = AppointForm(
         request.POST or None, organisation=organisation, initial={"starts_on": timezone.localdate()}
@@ -191,7 +191,7 @@ def appointment_add(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def appointment_end(request: HttpRequest, slug: str, appointment: int) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     held = get_object_or_404(CSOAppointment, pk=appointment, organisation=organisation)
     require(request.user, Action.APPOINT_CSO, organisation)
     form = EndAppointmentForm(request.POST or None, initial={"ends_on": timezone.localdate()})

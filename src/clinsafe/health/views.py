@@ -5,16 +5,16 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 from weasyprint import HTML
 
 from clinsafe.core.forms import submit
-from clinsafe.core.models import Organisation
-from clinsafe.core.permissions import Action, allowed_actions, require, visible_organisations
+from clinsafe.core.permissions import Action, allowed_actions, require
 from clinsafe.core.services import active_appointments
+from clinsafe.core.views import organisation_or_404
 from clinsafe.hazards.views import product_or_404, product_page
 from clinsafe.health import services
 from clinsafe.health.evidence import default_period, health_check
@@ -27,10 +27,6 @@ def _period(request: HttpRequest) -> tuple[PeriodForm, tuple]:  # type: ignore[t
     default = default_period(timezone.localdate())
     form = PeriodForm(request.GET or None, initial={"start": default[0], "end": default[1]})
     return form, form.period(default)
-
-
-def _organisation(request: HttpRequest, slug: str) -> Organisation:
-    return get_object_or_404(visible_organisations(request.user), slug=slug)
 
 
 @login_required
@@ -73,7 +69,7 @@ def time_record(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def organisation_health(request: HttpRequest, slug: str) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     period_form, (start, end) = _period(request)
     may = allowed_actions(request.user, organisation)
     form = ProcessReviewForm(request.POST or None)
@@ -105,7 +101,7 @@ def organisation_health(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def board_report_page(request: HttpRequest, slug: str, pdf: bool = False) -> HttpResponse:
-    organisation = _organisation(request, slug)
+    organisation = organisation_or_404(request, slug)
     _form, (start, end) = _period(request)
     context = board_report(organisation, start, end)
     if not pdf:
