@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from clinsafe.core.models import Organisation
-from clinsafe.gate.evaluation import evaluate, gate_report
+from clinsafe.gate.evaluation import evaluate, gate_report, report
 from clinsafe.gate.models import AcceptedAs, Override, RiskAcceptance
 from clinsafe.hazards.models import Hazard, HazardStatus
 from clinsafe.health.evidence import health_check
@@ -42,14 +42,22 @@ def board_report(organisation: Organisation, start: date, end: date) -> dict[str
     open_hazards = list(open_in_log.select_related("product").order_by("product", "number"))
     ratings = [h.residual_rating for h in open_hazards]  # type: ignore[attr-defined]
     latest_review = ProcessReview.objects.filter(organisation=organisation).first()
-    open_releases = [r for r in releases if not r.is_closed]
+    gates, waiting_review = [], []
+    for release in releases:
+        if release.is_closed:
+            gates.append((release, gate_report(release)))
+            continue
+        evaluation = evaluate(release)  # once, for both the decision and the waiting list
+        gates.append((release, report(evaluation)))
+        if evaluation.waiting_review:
+            waiting_review.append((release, evaluation.waiting_review))
     return {
         "organisation": organisation,
         "start": start,
         "end": end,
         "generated_at": timezone.now(),
         "checks": [health_check(p, start, end) for p in products],
-        "releases": [(r, gate_report(r)) for r in releases],
+        "releases": gates,
         "overrides": list(overrides),
         "accepted_by_cso": [a for a in acceptances if a.accepted_as == AcceptedAs.CSO],
         "accepted_by_executive": [a for a in acceptances if a.accepted_as == AcceptedAs.EXECUTIVE],
@@ -57,9 +65,5 @@ def board_report(organisation: Organisation, start: date, end: date) -> dict[str
         "rating_4": [h for h in open_hazards if h.residual_rating == 4],  # type: ignore[attr-defined]
         "process_review": latest_review,
         "process_review_overdue": latest_review is None or latest_review.next_due_on < end,
-        "waiting_review": [
-            (r, evaluation.waiting_review)
-            for r in open_releases
-            if (evaluation := evaluate(r)).waiting_review
-        ],
+        "waiting_review": waiting_review,
     }
