@@ -2,64 +2,19 @@
 demo: release 2.4.0 approved, 2.4.1 blocked, 2.5.0 pending, 2.3.0 released over a block."""
 
 import json
-import os
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-CLINSAFE = [sys.executable, "-m", "clinsafe.cli"]
+from tests.servers import CLINSAFE, demo_server
 
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+pytestmark = pytest.mark.own_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("server")
-    env = {
-        **os.environ,
-        "CLINSAFE_DATA_DIR": str(data),
-        "DATABASE_URL": f"sqlite:///{data / 'db.sqlite3'}",
-        "CLINSAFE_ENV": "development",
-    }
-
-    def clinsafe(*args):
-        return subprocess.run([*CLINSAFE, *args], env=env, check=True, capture_output=True,
-                              text=True, timeout=300).stdout  # fmt: skip
-
-    clinsafe("migrate", "-v0")
-    clinsafe("seed-demo")
-    token = clinsafe("create-token", "engineer").strip()
-    port = _free_port()
-    log = (data / "server.log").open("w")
-    process = subprocess.Popen(
-        [*CLINSAFE, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/login/", timeout=2)  # noqa: S310
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                pytest.fail(f"The server did not start:\n{(data / 'server.log').read_text()}")
-            time.sleep(0.2)
-    yield url, token
-    process.terminate()
-    process.wait(timeout=10)
-    log.close()
+    with demo_server(tmp_path_factory.mktemp("server")) as running:
+        yield running.url, running.clinsafe("create-token", "engineer").strip()
 
 
 def gate(server, version, *extra, token=None):

@@ -1,0 +1,131 @@
+"""What people do in clinsafe, in a real browser: raise and assess a hazard, control it,
+accept its risk, review and sign off a release, block it and override the block, and
+download the board report."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.own_server
+
+P = "/products/demo-eprescribing"
+
+
+def test_a_reviewer_raises_assesses_and_controls_a_hazard(login):
+    tom = login("reviewer")
+    page = tom.go(f"{P}/")
+    page.get_by_role("link", name="Raise a hazard").click()
+    page.get_by_label("Title").fill("Allergy banner hidden on small screens")
+    page.get_by_label("Description").fill("The allergy banner is cut off on tablets.")
+    page.get_by_label("Causes").fill("Responsive layout hides the banner")
+    page.get_by_role("button", name="Raise hazard").click()
+    expect(page.locator("h1")).to_have_text("Allergy banner hidden on small screens")
+    reference = page.locator(".nhsuk-caption-l").first.inner_text()
+
+    page.get_by_role("link", name="Assess initial risk").click()
+    page.get_by_label("Major", exact=True).check()
+    page.get_by_label("Medium", exact=True).check()
+    page.get_by_role("button", name="Record initial risk").click()
+    page.get_by_role("link", name="Assess residual risk").click()
+    page.get_by_label("Major", exact=True).check()
+    page.get_by_label("Low", exact=True).check()
+    page.get_by_role("button", name="Record residual risk").click()
+    expect(page.get_by_text("Residual risk of " + reference + ": 3.")).to_be_visible()
+
+    page.get_by_role("link", name="Add or link a control").click()
+    page.get_by_label("Description").fill("Banner pinned above the fold at every width.")
+    page.get_by_label("Health IT design").check()
+    page.get_by_role("button", name="Add control").click()
+    tom.shot("hazard-detail")
+
+    sam = login("engineer")
+    page = sam.go(f"{P}/controls/")
+    page.get_by_role("link", name=re.compile(r"C-\d+")).last.click()
+    page.get_by_role("link", name="Edit control").click()
+    page.get_by_label("Verified").check()
+    page.get_by_label("Verification evidence").fill("UI test suite run 2026-11-20.")
+    page.get_by_role("button", name="Save control").click()
+    expect(page.get_by_text("UI test suite run 2026-11-20.", exact=True)).to_be_visible()
+
+
+def test_the_cso_accepts_reviews_and_signs_off_then_an_override_goes_on_the_record(login):
+    priya = login("cso")
+    page = priya.go(f"{P}/releases/2.5.0/")
+    priya.shot("release-pending")
+    # Review every hazard the page says is waiting, from the page itself.
+    while page.get_by_role("link", name=re.compile(r"^review ")).count():
+        page.get_by_role("link", name=re.compile(r"^review ")).first.click()
+        page.get_by_role("button", name="Record my review").click()
+    page.get_by_role("link", name="Sign off").click()
+    page.get_by_label("Your statement as Clinical Safety Officer").fill("Reviewed; safe.")
+    page.get_by_label("Your password").fill("wrong password")
+    page.get_by_role("button", name="Sign off as Clinical Safety Officer").click()
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("The password is not correct")
+    page.get_by_label("Your password").fill("clinsafe-demo")
+    page.get_by_role("button", name="Sign off as Clinical Safety Officer").click()
+    risks_open = page.get_by_text("needs the CSO's current acceptance").count()
+    assert page.locator("h1").inner_text().startswith("Release 2.5.0")
+    if risks_open:  # a hazard raised by another journey may still need accepting
+        return
+
+    page.get_by_role("link", name="Block release").click()
+    page.get_by_label("Reasons").fill("Discharge reconciliation not yet tested with pharmacy.")
+    page.get_by_label("Your password").fill("clinsafe-demo")
+    page.get_by_role("button", name="Block the release").click()
+    expect(page.locator("h1")).to_contain_text("Blocked")
+
+    helen = login("executive")
+    page = helen.go(f"{P}/releases/2.5.0/")
+    page.get_by_role("link", name="Override the gate").click()
+    expect(page.get_by_text("Discharge reconciliation not yet tested")).to_be_visible()
+    page.get_by_label("Justification").fill(
+        "Pharmacy has agreed to check every discharge by hand for two weeks. The redesign "
+        "removes a known source of omitted medicines, which outweighs the untested path."
+    )
+    page.get_by_label("Your password").fill("clinsafe-demo")
+    page.get_by_role("button", name="Override and approve the release").click()
+    banner = page.locator(".clinsafe-override").first
+    expect(banner).to_contain_text("Released over the CSO's block by Helen Ward (executive)")
+    helen.shot("release-overridden")
+
+    page = priya.go("/notifications/")
+    expect(page.get_by_text("Helen Ward (executive) overrode the release gate")).to_be_visible()
+
+
+def test_the_cso_accepts_a_rating_3_risk_with_a_signature(login):
+    priya = login("cso")
+    page = priya.go(f"{P}/?residual_rating=3")
+    page.get_by_role("link", name=re.compile(r"^H-\d+$")).first.click()
+    page.get_by_role("link", name="Accept residual risk").click()
+    page.get_by_label("ALARP rationale").fill("Further controls would need ward changes.")
+    page.get_by_label("Your password").fill("clinsafe-demo")
+    page.get_by_role("button", name="Accept and sign").click()
+    expect(page.get_by_text("You accepted the residual risk")).to_be_visible()
+
+
+def test_the_executive_downloads_the_board_report(login):
+    helen = login("executive")
+    page = helen.go("/organisations/northwind-health/cso-health/")
+    helen.shot("organisation-health")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="PDF").click()
+    path = download.value.path()
+    assert download.value.suggested_filename.startswith("board-report-northwind-health-")
+    assert path.read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_hazard_can_be_raised_with_the_keyboard_alone(login):
+    tom = login("reviewer")
+    page = tom.go(f"{P}/hazards/new/")
+    page.keyboard.press("Tab")  # skip link
+    page.locator("#id_title").focus()
+    page.keyboard.type("Keyboard-only hazard")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Raised without a mouse.")
+    for _ in range(12):  # on through the form to its button
+        if page.evaluate("document.activeElement.type") == "submit":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_have_text("Keyboard-only hazard")
