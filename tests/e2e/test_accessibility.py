@@ -3,7 +3,7 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-pytestmark = pytest.mark.own_server
+pytestmark = pytest.mark.own_database
 
 P = "/products/demo-eprescribing"
 PAGES = [

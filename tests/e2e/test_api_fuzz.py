@@ -17,7 +17,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tests.servers import demo_server
 
-pytestmark = pytest.mark.own_server
+pytestmark = pytest.mark.own_database
 
 EXAMPLES = int(os.environ.get("CLINSAFE_FUZZ_EXAMPLES", "10"))
 

@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-pytestmark = pytest.mark.own_server
+pytestmark = pytest.mark.own_database
 
 P = "/products/demo-eprescribing"
 

@@ -8,7 +8,7 @@ import pytest
 
 from tests.servers import CLINSAFE, demo_server
 
-pytestmark = pytest.mark.own_server
+pytestmark = pytest.mark.own_database
 
 
 @pytest.fixture(scope="module")
