@@ -79,8 +79,9 @@ def run(args: argparse.Namespace, env: dict[str, str]) -> None:
         [sys.executable, "-c", SETUP, str(args.products), str(args.hazards), str(args.users)],
         env=env, check=True, capture_output=True, text=True,
     ).stdout.split()  # fmt: skip
+    took = time.perf_counter() - started
     print(f"database: {args.database}; generated {args.products} products, {args.hazards} "
-          f"hazards and {args.users} users in {time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
+          f"hazards and {args.users} users in {took:.0f} s", flush=True)  # fmt: skip
     port = _free_port()
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "clinsafe.wsgi", "--workers", str(args.workers),
@@ -195,7 +196,9 @@ organisation = Organisation.objects.create(name="Load", slug="load", kind="manuf
 author = User.objects.create_user("author")
 Membership.objects.create(user=author, organisation=organisation, role="cso")
 for n in range(products):
-    product = Product.objects.create(organisation=organisation, name=f"Load {n}", slug=f"load-{n:02d}")
+    product = Product.objects.create(
+        organisation=organisation, name=f"Load {n}", slug=f"load-{n:02d}"
+    )
     Release.objects.create(product=product, version="1.0", created_by=author)
     generate_hazards(product, hazards // products, author=author, seed=n)
 for n in range(users):

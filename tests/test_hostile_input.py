@@ -1,0 +1,113 @@
+"""Hostile input through the forms and the API writes: each value is refused with an error
+naming the field, or stored as typed and shown escaped; never a server error."""
+
+import json
+
+import pytest
+
+from clinsafe.hazards.models import Control, Hazard
+from clinsafe.products.models import Release
+from tests.conftest import api_as, logged_in
+
+pytestmark = pytest.mark.django_db
+
+CORPUS = [
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    "Robert'); DROP TABLE hazards_hazard;--",
+    "1 OR 1=1",
+    '=HYPERLINK("http://evil.example","click")',
+    "+SUM(A1:A9)",
+    "@cmd|' /C calc'!A0",
+    "x" * 5000,
+    "null\x00byte",
+    "bell\x07 and escape\x1b[31m",
+    "right-to-left \u202eevil\u202c override",
+    "zero\u200bwidth",
+    "e\u0301\u0301\u0301 combining",
+    "emoji 💊🩺 and 𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+    "lone surrogate \ud800",
+    "   ",
+]
+
+
+def post_json(client, url, data):
+    # Sent as a real client would: ASCII-escaped JSON, so even a lone surrogate arrives.
+    return client.post(url, json.dumps(data), content_type="application/json")
+
+
+def _shown_safely(page: str, value: str) -> None:
+    assert "<script>alert('x')</script>" not in page
+    assert "<img src=x onerror" not in page
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=range(len(CORPUS)))
+def test_api_hazard_writes_refuse_or_store_hostile_text(tom, product, value):
+    response = post_json(
+        api_as(tom),
+        "/api/hazards/",
+        {"product": product.slug, "title": value[:300], "description": value, "causes": [value]},
+    )
+    assert response.status_code in (201, 400), response.status_code
+    if response.status_code == 400:
+        assert set(response.data) <= {"title", "description", "causes", "detail"}, response.data
+        assert not Hazard.objects.exists()
+        return
+    hazard = Hazard.objects.get()
+    assert hazard.description == value.strip()
+    page = logged_in(tom).get(f"/products/medsflow/hazards/{hazard.reference}/").content.decode()
+    _shown_safely(page, value)
+
+
+# A browser cannot send a lone surrogate in a form: it is not encodable as UTF-8.
+FORM_CORPUS = [value for value in CORPUS if "\ud800" not in value]
+
+
+@pytest.mark.parametrize("value", FORM_CORPUS, ids=range(len(FORM_CORPUS)))
+def test_the_hazard_form_refuses_or_stores_hostile_text(tom, product, value):
+    response = logged_in(tom).post(
+        "/products/medsflow/hazards/new/",
+        {"title": value[:200], "description": value, "causes": value},
+    )
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "nhsuk-error-summary" in response.content.decode()
+        assert not Hazard.objects.exists()
+        return
+    hazard = Hazard.objects.get()
+    page = logged_in(tom).get(response["Location"]).content.decode()
+    _shown_safely(page, value)
+    assert hazard.title == value[:200].strip()
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=range(len(CORPUS)))
+def test_api_release_and_control_writes_refuse_or_store_hostile_text(sam, product, value):
+    client = api_as(sam)
+    release = post_json(
+        client,
+        "/api/products/medsflow/releases/",
+        {"version": "1.0", "summary": value, "components": {"web": value}},
+    )
+    assert release.status_code in (201, 400)
+    if release.status_code == 201:
+        assert Release.objects.get().summary == value.strip()
+        _shown_safely(
+            logged_in(sam).get("/products/medsflow/releases/1.0/").content.decode(), value
+        )
+    control = post_json(
+        client, "/api/controls/", {"product": product.slug, "description": value, "kind": "design"}
+    )
+    assert control.status_code in (201, 400)
+    if control.status_code == 400:
+        assert not Control.objects.exists()
+
+
+def test_a_lone_surrogate_is_refused_naming_the_rule(tom, product):
+    response = api_as(tom).post(
+        "/api/hazards/",
+        b'{"product": "medsflow", "title": "x\\ud800", "description": "d"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "lone surrogates" in response.data["detail"]
+    assert not Hazard.objects.exists()
