@@ -111,3 +111,45 @@ def test_a_lone_surrogate_is_refused_naming_the_rule(tom, product):
     assert response.status_code == 400
     assert "lone surrogates" in response.data["detail"]
     assert not Hazard.objects.exists()
+
+
+@pytest.mark.parametrize("value", CORPUS, ids=range(len(CORPUS)))
+def test_api_product_and_hazard_edits_refuse_or_store_hostile_text(priya, hazard, value):
+    client = api_as(priya)
+    created = post_json(
+        client,
+        "/api/products/",
+        {"organisation": "northwind", "name": value[:200], "slug": "hostile",
+         "intended_use": value},
+    )  # fmt: skip
+    assert created.status_code in (201, 400)
+    edited = client.patch(
+        f"/api/hazards/{hazard.pk}/",
+        json.dumps({"harm": value, "version": hazard.version}),
+        content_type="application/json",
+    )
+    assert edited.status_code in (200, 400)
+    if edited.status_code == 200:
+        hazard.refresh_from_db()
+        assert hazard.harm == value.strip()
+        page = logged_in(priya).get(f"/products/medsflow/hazards/{hazard.reference}/")
+        _shown_safely(page.content.decode(), value)
+
+
+@pytest.mark.parametrize("value", FORM_CORPUS, ids=range(len(FORM_CORPUS)))
+def test_the_release_and_control_forms_refuse_or_store_hostile_text(sam, hazard, value):
+    client = logged_in(sam)
+    release = client.post(
+        "/products/medsflow/releases/new/",
+        {"version": "1.0", "summary": value, "components": f"web = {value}"},
+    )
+    assert release.status_code in (200, 302)
+    if release.status_code == 302:
+        _shown_safely(client.get(release["Location"]).content.decode(), value)
+    control = client.post(
+        f"/products/medsflow/hazards/{hazard.reference}/controls/new/",
+        {"description": value, "kind": "design", "origin": "additional", "status": "proposed"},
+    )
+    assert control.status_code in (200, 302)
+    if control.status_code == 302:
+        _shown_safely(client.get(control["Location"]).content.decode(), value)
