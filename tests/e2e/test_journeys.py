@@ -118,8 +118,7 @@ def test_the_executive_downloads_the_board_report(login):
 def test_a_hazard_can_be_raised_with_the_keyboard_alone(login):
     tom = login("reviewer")
     page = tom.go(f"{P}/hazards/new/")
-    page.keyboard.press("Tab")  # skip link
-    page.locator("#id_title").focus()
+    tab_to(page, "id_title")
     page.keyboard.type("Keyboard-only hazard")
     page.keyboard.press("Tab")
     page.keyboard.type("Raised without a mouse.")
@@ -129,3 +128,23 @@ def test_a_hazard_can_be_raised_with_the_keyboard_alone(login):
         page.keyboard.press("Tab")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Keyboard-only hazard")
+
+
+def tab_to(page, element_id, limit=60):
+    """Press Tab until the element with ``element_id`` has the focus, as a keyboard user."""
+    for _ in range(limit):
+        if page.evaluate("document.activeElement.id") == element_id:
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"#{element_id} cannot be reached with the Tab key")
+
+
+def test_a_block_can_be_signed_with_the_keyboard_alone(login):
+    priya = login("cso")
+    page = priya.go(f"{P}/releases/2.4.0/block/")
+    tab_to(page, "id_reasons")
+    page.keyboard.type("Keyboard check: the dose calculator has no regression report.")
+    tab_to(page, "id_password")
+    page.keyboard.type("clinsafe-demo")
+    page.keyboard.press("Enter")
+    expect(page.locator("h1")).to_contain_text("Blocked")
