@@ -1,6 +1,7 @@
 """The health check read from histories made through the services, with named people."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
 from clinsafe.core.history import days_ago
@@ -92,5 +93,5 @@ def test_recorded_time_and_process_reviews_are_evidence(cso, product, tom):
         next_due_on=today + timedelta(days=300),
     )
     assert need(product, "process").status == "sound"
-    with pytest.raises(Exception, match="Only a Clinical Safety Officer"):
+    with pytest.raises(PermissionDenied, match="Only a Clinical Safety Officer"):
         record_time(actor=tom, organisation=product.organisation, week_starting=today, hours=2)
