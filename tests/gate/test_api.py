@@ -130,3 +130,24 @@ def test_the_gate_query_count_does_not_grow_with_the_hazard_log(cso, sam, releas
     at_5 = queries()
     generate_hazards(product, 95, author=cso, seed=2)
     assert queries() == at_5
+
+
+def test_a_release_list_reads_the_hazard_log_once_not_per_release(cso, sam, release, product):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clinsafe.products.releases import create_release
+
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    client = api_as(sam)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(RELEASES).status_code == 200
+        return len(captured)
+
+    with_one = queries()
+    for version in ("2.5.0", "2.6.0", "2.7.0"):
+        create_release(actor=sam, product=product, version=version)
+    # Each further release costs only its own records (links, signatures, previous release).
+    assert queries() - with_one <= 3 * 5

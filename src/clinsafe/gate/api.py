@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from clinsafe.api.fields import VersionField
 from clinsafe.api.views import SafetyRecordViewSet
-from clinsafe.gate.evaluation import gate_report
+from clinsafe.gate.evaluation import gate_report, gate_reports
 from clinsafe.hazards.models import Hazard
 from clinsafe.products import releases
 from clinsafe.products.models import HazardChange, Product, Release, ReleaseStatus
@@ -70,7 +70,8 @@ class ReleaseSerializer(serializers.ModelSerializer):
         read_only_fields = ["stage", "released_at", "created_at", "updated_at"]
 
     def get_status(self, release: Release) -> ReleaseStatus:
-        return ReleaseStatus(gate_report(release)["status"])
+        reports = self.context.get("gate_reports") or {}
+        return ReleaseStatus((reports.get(release.pk) or gate_report(release))["status"])
 
     def validate_hazards(self, links: list[dict[str, str]]) -> list[tuple[Hazard, str]]:
         """References as hazards of this release's product."""
@@ -182,6 +183,13 @@ class ReleaseViewSet(SafetyRecordViewSet):
         if "product_slug" in self.kwargs:
             context["product"] = self.product()
         return context
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("many") and args:
+            # A list reads the product's hazard log once, not once per release.
+            context = kwargs.setdefault("context", self.get_serializer_context())
+            context["gate_reports"] = gate_reports(args[0])
+        return super().get_serializer(*args, **kwargs)
 
     @extend_schema(responses=GateSerializer)
     @action(detail=True, methods=["get"])

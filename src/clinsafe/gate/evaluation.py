@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from clinsafe.audit.chain import plain_data
-from clinsafe.core.cso import cso_position
+from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.gate.decision import (
     ControlFacts,
     Decision,
@@ -23,7 +23,8 @@ from clinsafe.gate.decision import (
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
 from clinsafe.gate.snapshot import digest, hazard_snapshot, hazard_snapshots, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
-from clinsafe.products.models import Release, ReleaseStage, ReleaseStatus
+from clinsafe.products.models import Product, Release, ReleaseStage, ReleaseStatus
+from clinsafe.risk.acceptance import AcceptancePolicy
 
 # Other capabilities (the safety case argument, issued documents) add their own rules to
 # the gate here: each source gives the outcomes of its rules for a release.
@@ -53,24 +54,48 @@ class Evaluation:
         return release_status(self.release, self.decision.decision)
 
 
-def evaluate(release: Release) -> Evaluation:
-    """The gate over the records as they stand now."""
-    product = release.product
+@dataclass
+class HazardLog:
+    """What every release of a product shares at the gate: the hazard log's snapshots, the
+    CSO reviews and acceptances still current, the CSO and the acceptance policy."""
+
+    snapshots: dict[int, dict[str, Any]]
+    hashes: dict[int, str]
+    reviewed: set[tuple[int, str]]
+    accepted: set[tuple[int, str, str]]
+    position: CsoPosition
+    policy: AcceptancePolicy
+
+
+def hazard_log(product: Product) -> HazardLog:
     snapshots = hazard_snapshots(product.pk)
     hashes = {pk: digest(s) for pk, s in snapshots.items()}
+    return HazardLog(
+        snapshots=snapshots,
+        hashes=hashes,
+        reviewed=set(
+            HazardReview.objects.filter(
+                hazard__product=product, snapshot_hash__in=hashes.values()
+            ).values_list("hazard_id", "snapshot_hash")
+        ),
+        accepted=set(
+            RiskAcceptance.objects.filter(
+                hazard__product=product, snapshot_hash__in=hashes.values()
+            ).values_list("hazard_id", "snapshot_hash", "accepted_as")
+        ),
+        position=cso_position(product),
+        policy=product.organisation.acceptance_policy,
+    )
+
+
+def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
+    """The gate over the records as they stand now; ``log`` when several releases of the
+    product are evaluated together."""
+    log = log or hazard_log(release.product)
+    snapshots, hashes, reviewed, accepted = log.snapshots, log.hashes, log.reviewed, log.accepted
     snapshot = release_snapshot(release, list(snapshots.values()))
     snapshot_hash = digest(snapshot)
     previous = _previous_hazards(release)
-    reviewed = set(
-        HazardReview.objects.filter(
-            hazard__product=product, snapshot_hash__in=hashes.values()
-        ).values_list("hazard_id", "snapshot_hash")
-    )
-    accepted = set(
-        RiskAcceptance.objects.filter(
-            hazard__product=product, snapshot_hash__in=hashes.values()
-        ).values_list("hazard_id", "snapshot_hash", "accepted_as")
-    )
     in_scope = {pk: s for pk, s in snapshots.items() if s["status"] != HazardStatus.CLOSED}
     facts_by_pk = {
         pk: HazardFacts(
@@ -89,7 +114,7 @@ def evaluate(release: Release) -> Evaluation:
         )
         for pk, s in in_scope.items()
     }
-    position = cso_position(product)
+    position = log.position
     sign_off = release.sign_offs.select_related("signer").first()
     blocks = list(release.blocks.all())
     overrides = list(release.overrides.all())
@@ -100,7 +125,7 @@ def evaluate(release: Release) -> Evaluation:
         open_blocks=tuple(_facts(b, snapshot_hash) for b in blocks if b.is_open),
         sign_off=_facts(sign_off, snapshot_hash) if sign_off else None,
         overrides=tuple(_facts(o, snapshot_hash) for o in overrides),
-        policy=product.organisation.acceptance_policy,
+        policy=log.policy,
         extra_rules=tuple(rule for source in RULE_SOURCES for rule in source(release)),
     )
     needing_review = {f.reference for f in review_needed(facts.hazards) if not f.reviewed}
@@ -121,11 +146,22 @@ def evaluate(release: Release) -> Evaluation:
     )
 
 
-def gate_report(release: Release) -> dict[str, Any]:
+def gate_report(release: Release, log: HazardLog | None = None) -> dict[str, Any]:
     """The gate as people and pipelines read it; frozen as issued once released."""
     if release.issued_gate is not None:
         return dict(release.issued_gate)
-    return report(evaluate(release))
+    return report(evaluate(release, log))
+
+
+def gate_reports(releases: Iterable[Release]) -> dict[int, dict[str, Any]]:
+    """The gate of each release, reading each product's hazard log once, for lists."""
+    logs: dict[int, HazardLog] = {}
+    reports = {}
+    for release in releases:
+        if release.issued_gate is None and release.product_id not in logs:
+            logs[release.product_id] = hazard_log(release.product)
+        reports[release.pk] = gate_report(release, logs.get(release.product_id))
+    return reports
 
 
 def report(evaluation: Evaluation) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from clinsafe.core.forms import run_service, submit
 from clinsafe.core.permissions import Action, require
 from clinsafe.gate import forms as gate_forms
 from clinsafe.gate import services
-from clinsafe.gate.evaluation import evaluate, gate_report, release_status, report
+from clinsafe.gate.evaluation import evaluate, gate_report, gate_reports, report
 from clinsafe.gate.models import Block
 from clinsafe.hazards.views import hazard_or_404, product_or_404, product_page
 from clinsafe.products import releases
@@ -49,10 +49,9 @@ def release_or_404(request: HttpRequest, slug: str, version: str) -> Release:
 @login_required
 def release_list(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_or_404(request, slug)
-    rows = []
-    for release in product.releases.select_related("product__organisation"):
-        report = gate_report(release)
-        rows.append((release, report["status"], report))
+    releases = list(product.releases.select_related("product__organisation"))
+    reports = gate_reports(releases)
+    rows = [(r, reports[r.pk]["status"], reports[r.pk]) for r in releases]
     return product_page(request, "gate/release_list.html", product, rows=rows)
 
 
@@ -218,7 +217,7 @@ def release_override(request: HttpRequest, slug: str, version: str) -> HttpRespo
 def release_badge(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     release = release_or_404(request, slug, version)
     report = gate_report(release)
-    status = release_status(release, report["decision"])
+    status = report["status"]
     label = ReleaseStatus(status).label.lower()
     if report["approved_by_override"]:
         label = "approved by override"

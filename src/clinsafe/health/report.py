@@ -10,7 +10,7 @@ from typing import Any
 from django.utils import timezone
 
 from clinsafe.core.models import Organisation
-from clinsafe.gate.evaluation import evaluate, gate_report, report
+from clinsafe.gate.evaluation import HazardLog, evaluate, gate_report, hazard_log, report
 from clinsafe.gate.models import AcceptedAs, Override, RiskAcceptance
 from clinsafe.hazards.models import Hazard, HazardStatus
 from clinsafe.health.evidence import health_check
@@ -43,11 +43,15 @@ def board_report(organisation: Organisation, start: date, end: date) -> dict[str
     ratings = [h.residual_rating for h in open_hazards]  # type: ignore[attr-defined]
     latest_review = ProcessReview.objects.filter(organisation=organisation).first()
     gates, waiting_review = [], []
+    logs: dict[int, HazardLog] = {}
     for release in releases:
         if release.is_closed:
             gates.append((release, gate_report(release)))
             continue
-        evaluation = evaluate(release)  # once, for both the decision and the waiting list
+        if release.product_id not in logs:
+            logs[release.product_id] = hazard_log(release.product)
+        # Once, for both the decision and the waiting list.
+        evaluation = evaluate(release, logs[release.product_id])
         gates.append((release, report(evaluation)))
         if evaluation.waiting_review:
             waiting_review.append((release, evaluation.waiting_review))

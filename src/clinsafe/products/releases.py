@@ -74,9 +74,10 @@ def edit_release(
         release = lock_for_edit(release, revision, field="revision")
         _refuse_if_closed(release)
         diff = apply_changes(release, changes)
-        links = _validate(release, hazards if hazards is not None else _current_links(release))
+        current = _current_links(release)
+        links = _validate(release, hazards if hazards is not None else current)
         if hazards is not None:
-            before, after = _labels(_current_links(release)), _labels(links)
+            before, after = _labels(current), _labels(links)
             if before != after:
                 diff["hazards"] = [before, after]
                 release.hazard_links.all().delete()
