@@ -182,3 +182,33 @@ def api_as(user: Any) -> APIClient:
     client = APIClient()
     client.force_authenticate(user)
     return client
+
+
+def argue_for(release: Any, cso: Any, reviewer: Any) -> Any:
+    """Argue over every hazard of the release's product down to evidence for ``release`` (a
+    test report recorded by the CSO and reviewed by ``reviewer``), and put it forward."""
+    from clinsafe.argument import services as argument
+    from clinsafe.argument.graph import Declaration, Kind, Link
+
+    product = release.product
+    argument.argue_over_all_hazards(actor=cso, product=product)
+    report = argument.record_artefact(
+        actor=cso, product=product, title=f"System test report {release.version}",
+        kind="test_report",
+    )  # fmt: skip
+    version = argument.add_artefact_version(
+        actor=cso, artefact=report, release=release, content=b"all tests passed"
+    )
+    argument.review_artefact_version(actor=reviewer, version=version)
+    record = argument.argument_of(product)
+    for claim in record.graph.of_kind(Kind.CLAIM):
+        if claim.declaration != Declaration.UNDEVELOPED:
+            continue
+        record.refresh_from_db()
+        evidence = argument.add_node(
+            actor=cso, product=product, revision=record.revision, kind=Kind.EVIDENCE,
+            text="System test report", artefact=version.reference, parent=claim.id,
+            link=Link.SUPPORTED_BY,
+        )  # fmt: skip
+        assert evidence.id
+    return argument.put_forward(actor=cso, release=release)

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "clinsafe.products",
     "clinsafe.hazards",
     "clinsafe.gate",
+    "clinsafe.argument",
     "clinsafe.health",
 ]
 

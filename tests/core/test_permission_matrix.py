@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from clinsafe.argument import services as argue
 from clinsafe.core import services as people
 from clinsafe.core.models import Role
 from clinsafe.gate import services as gate
@@ -64,6 +65,13 @@ ALLOWED = {
     "block release": {CSO, DEPUTY},
     "lift block": {CSO, DEPUTY},
     "override release": {EXECUTIVE},
+    "edit argument": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "settle doubt": {CSO, DEPUTY, REVIEWER},
+    "accept doubt as residual": {CSO, DEPUTY},
+    "put argument forward": {CSO, DEPUTY},
+    "record artefact": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "add artefact version": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "review artefact": {CSO, DEPUTY, REVIEWER, ENGINEER},
 }
 
 
@@ -106,7 +114,14 @@ def world(northwind, elsewhere, product, priya):
     block = gate.block_release(
         actor=persons[CSO], release=release, password=PASSWORD, reasons="Not yet."
     )
+    argue.argue_over_all_hazards(actor=priya, product=product)
+    argue.add_node(actor=priya, product=product, revision=argue.argument_of(product).revision,
+                   kind="defeater", text="Users may ignore it.", defeater_kind="rebutting",
+                   parent="", link="")  # fmt: skip
+    report = argue.record_artefact(actor=priya, product=product, title="Tests", kind="ci_run")
     return {
+        "artefact": report,
+        "artefact_version": argue.add_artefact_version(actor=priya, artefact=report),
         "rated_3": rated_3,
         "rated_4": rated_4,
         "release": release,
@@ -231,8 +246,32 @@ def attempt(operation, actor, w):
             profession="Doctor",
             last_confirmed_on=hazard.created_at.date(),
         ),
+        "edit argument": lambda: argue.add_node(
+            actor=actor, **_argument(w), kind="context", text="Wards only."
+        ),
+        "settle doubt": lambda: argue.settle_doubt(
+            actor=actor, **_argument(w), node_id="D1", status="sustained"
+        ),
+        "accept doubt as residual": lambda: argue.settle_doubt(
+            actor=actor, **_argument(w), node_id="D1", status="accepted as residual",
+            rationale="Training covers it.",
+        ),  # fmt: skip
+        "put argument forward": lambda: argue.put_forward(actor=actor, release=w["release"]),
+        "record artefact": lambda: argue.record_artefact(
+            actor=actor, product=product, title="Review", kind="review"
+        ),
+        "add artefact version": lambda: argue.add_artefact_version(
+            actor=actor, artefact=w["artefact"], sha256="a" * 64
+        ),
+        "review artefact": lambda: argue.review_artefact_version(
+            actor=actor, version=w["artefact_version"]
+        ),
     }
     return calls[operation]()
+
+
+def _argument(w):
+    return {"product": w["product"], "revision": argue.argument_of(w["product"]).revision}
 
 
 def _refused_by_the_gate(call):
@@ -273,6 +312,13 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "block release": Action.BLOCK_RELEASE,
         "lift block": Action.BLOCK_RELEASE,
         "override release": Action.OVERRIDE_RELEASE,
+        "edit argument": Action.EDIT_ARGUMENT,
+        "settle doubt": Action.SETTLE_DOUBT,
+        "accept doubt as residual": Action.SETTLE_DOUBT,
+        "put argument forward": Action.PUT_FORWARD_ARGUMENT,
+        "record artefact": Action.RECORD_EVIDENCE,
+        "add artefact version": Action.RECORD_EVIDENCE,
+        "review artefact": Action.REVIEW_EVIDENCE,
     }
     assert set(guarded_by) == set(ALLOWED)
     assert set(guarded_by.values()) == set(Action)

@@ -64,8 +64,11 @@ def test_the_demo_has_a_release_in_each_state_of_the_gate():
         "2.3.0": "released",
         "2.4.0": "approved",
         "2.4.1": "blocked",
-        "2.5.0": "planning",
+        "2.5.0": "blocked",
     }
-    assert reports["2.5.0"]["decision"] == "pending"
+    argument = next(r for r in reports["2.5.0"]["rules"] if r["code"] == "argument")
+    assert argument["outcome"] == "blocked"
+    assert "D2 (open-doubt)" in argument["message"]
+    assert "Sn1 (stale-evidence)" in argument["message"]
     assert reports["2.3.0"]["approved_by_override"] is True
     assert reports["2.3.0"]["blocks"][0]["open"] is True

@@ -4,7 +4,7 @@ import pytest
 
 from clinsafe.audit.models import AuditEvent
 from clinsafe.gate import services as gate
-from tests.conftest import PASSWORD, api_as, raise_hazard
+from tests.conftest import PASSWORD, api_as, argue_for, raise_hazard
 from tests.gate.conftest import assessed, review_all, sign_off
 
 pytestmark = pytest.mark.django_db
@@ -82,9 +82,12 @@ def test_another_organisation_sees_nothing(charlie, release):
     assert api_as(charlie).get(f"{RELEASES}2.4.0/gate/").status_code == 404
 
 
-def test_the_gate_endpoint_gives_the_decision_rules_and_sign_off(cso, sam, release, product):
+def test_the_gate_endpoint_gives_the_decision_rules_and_sign_off(
+    cso, sam, tom, release, product
+):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
     review_all(cso, release)
+    argue_for(release, cso, tom)
     signature = sign_off(cso, release)
     response = api_as(sam).get(f"{RELEASES}2.4.0/gate/")
     assert response.status_code == 200
@@ -92,7 +95,7 @@ def test_the_gate_endpoint_gives_the_decision_rules_and_sign_off(cso, sam, relea
     assert body["decision"] == "approved"
     assert {r["code"] for r in body["rules"]} >= {
         "cso", "residual_assessed", "unacceptable_risk", "risk_accepted", "controls_in_place",
-        "hazards_reviewed", "no_open_block", "signed_off",
+        "hazards_reviewed", "no_open_block", "signed_off", "argument",
     }  # fmt: skip
     assert body["sign_off"]["snapshot_hash"] == signature.snapshot_hash
     assert body["sign_off"]["stale"] is False
@@ -149,5 +152,6 @@ def test_a_release_list_reads_the_hazard_log_once_not_per_release(cso, sam, rele
     with_one = queries()
     for version in ("2.5.0", "2.6.0", "2.7.0"):
         create_release(actor=sam, product=product, version=version)
-    # Each further release costs only its own records (links, signatures, previous release).
-    assert queries() - with_one <= 3 * 5
+    # Each further release costs only its own records (links, signatures, previous release,
+    # the argument put forward for it).
+    assert queries() - with_one <= 3 * 7

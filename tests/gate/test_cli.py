@@ -1,5 +1,6 @@
 """`clinsafe gate` run as a pipeline would, against a running clinsafe server that holds the
-demo: release 2.4.0 approved, 2.4.1 blocked, 2.5.0 pending, 2.3.0 released over a block."""
+demo: release 2.4.0 approved, 2.4.1 blocked, 2.5.0 blocked by its argument, 2.3.0 released over a
+block."""
 
 import json
 import subprocess
@@ -42,10 +43,14 @@ def test_a_blocked_release_exits_1_with_the_csos_reasons(server):
     assert "[STOP] No open CSO block: Blocked by Priya Shah (cso)" in out
 
 
-def test_a_pending_release_exits_1_saying_what_is_missing(server):
+def test_a_release_its_argument_blocks_exits_1_saying_what_is_missing(server):
     code, out, _err = gate(server, "2.5.0")
     assert code == 1
-    assert out.splitlines()[0] == "demo-eprescribing 2.5.0: PENDING"
+    assert out.splitlines()[0] == "demo-eprescribing 2.5.0: BLOCKED"
+    assert (
+        "[STOP] The safety argument put forward for the release has no errors: The argument "
+        "put forward for 2.5.0 has 2 errors: D2 (open-doubt)"
+    ) in out
     assert "[TODO] A current CSO sign-off: The CSO has not signed off this release." in out
 
 

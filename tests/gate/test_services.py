@@ -12,7 +12,7 @@ from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate, gate_report
 from clinsafe.hazards import services as hazards
 from clinsafe.products import releases
-from tests.conftest import PASSWORD, make_real_cso
+from tests.conftest import PASSWORD, argue_for, make_real_cso
 from tests.gate.conftest import assessed, review_all, sign_off
 
 pytestmark = pytest.mark.django_db
@@ -31,12 +31,13 @@ def rule(release, code):
     return next(r for r in gate_report(release)["rules"] if r["code"] == code)
 
 
-def test_a_clean_release_is_approved_once_reviewed_and_signed_off(cso, release, product):
+def test_a_clean_release_is_approved_once_reviewed_and_signed_off(cso, tom, release, product):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
     assert decision(release) == "pending"
     with pytest.raises(ValidationError, match="You cannot sign what you have not looked at"):
         sign_off(cso, release)
     review_all(cso, release)
+    argue_for(release, cso, tom)
     signature = sign_off(cso, release)
     assert decision(release) == "approved"
     assert signature.meaning == "approved release 2.4.0 as Clinical Safety Officer"
@@ -229,6 +230,7 @@ def test_a_release_cannot_be_recorded_released_unless_approved(cso, sam, release
 def test_a_released_release_is_frozen_as_issued(cso, sam, tom, release, product):
     hazard = assessed(product, cso, initial=(1, 2), residual=(1, 1))
     review_all(cso, release)
+    argue_for(release, cso, tom)
     sign_off(cso, release)
     gate.record_released(actor=sam, release=release)
     hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version, title="Later edit")
@@ -245,6 +247,7 @@ def test_the_next_release_needs_review_only_of_what_changed(cso, sam, tom, relea
     first = assessed(product, cso, initial=(1, 2), residual=(1, 1), title="First")
     assessed(product, cso, initial=(1, 2), residual=(1, 1), title="Second")
     review_all(cso, release)
+    argue_for(release, cso, tom)
     sign_off(cso, release)
     gate.record_released(actor=sam, release=release)
     following = releases.create_release(actor=sam, product=product, version="2.5.0")
@@ -279,16 +282,18 @@ def test_an_organisation_may_make_acceptance_stricter_never_looser(cso, helen, s
     assert event.data == {"changes": {"stricter_than_dcb0129": [{}, {"3": "executive"}]}}
 
 
-def test_other_capabilities_can_add_rules_to_the_gate(cso, release, product, monkeypatch):
+def test_other_capabilities_can_add_rules_to_the_gate(cso, tom, release, product, monkeypatch):
     from clinsafe.gate import evaluation
     from clinsafe.gate.decision import Outcome, RuleOutcome
 
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
     review_all(cso, release)
+    argue_for(release, cso, tom)
     sign_off(cso, release)
     assert decision(release) == "approved"
     argument = RuleOutcome("safety_case", "The safety case argument holds", Outcome.PENDING,
                            "Claim G3 is undeveloped.")  # fmt: skip
-    monkeypatch.setattr(evaluation, "RULE_SOURCES", [lambda r: [argument]])
+    monkeypatch.setattr(evaluation, "RULE_SOURCES", [lambda release, log: [argument]])
     assert decision(release) == "pending"
     assert rule(release, "safety_case")["message"] == "Claim G3 is undeveloped."
 

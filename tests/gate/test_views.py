@@ -6,7 +6,7 @@ import pytest
 from clinsafe.core.models import Notification
 from clinsafe.gate import services as gate
 from clinsafe.products.models import Release
-from tests.conftest import PASSWORD, logged_in
+from tests.conftest import PASSWORD, argue_for, logged_in
 from tests.gate.conftest import assessed, review_all
 from tests.gate.test_services import JUSTIFICATION
 
@@ -64,9 +64,10 @@ def test_each_role_sees_only_its_own_actions(cso, helen, sam, alex, release):
         assert logged_in(person).get(f"{PAGE}override/").status_code == 403
 
 
-def test_signing_off_in_the_browser_needs_the_password(cso, release, product):
+def test_signing_off_in_the_browser_needs_the_password(cso, tom, release, product):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
     review_all(cso, release)
+    argue_for(release, cso, tom)
     client = logged_in(cso)
     wrong = client.post(f"{PAGE}sign-off/", {"statement": "Safe.", "password": "nope"})
     assert wrong.status_code == 200
@@ -172,12 +173,15 @@ def test_the_organisation_page_sets_stricter_acceptance_levels(helen, alex, nort
     assert logged_in(alex).post("/organisations/northwind/acceptance/", levels).status_code == 403
 
 
-def test_recording_a_release_as_released_needs_the_gates_approval(cso, sam, release, product):
+def test_recording_a_release_as_released_needs_the_gates_approval(
+    cso, sam, tom, release, product
+):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
     client = logged_in(sam)
     refused = client.post(f"{PAGE}released/", follow=True)
     assert "The gate has not approved release 2.4.0" in refused.text
     review_all(cso, release)
+    argue_for(release, cso, tom)
     gate.sign_off_release(actor=cso, release=release, password=PASSWORD, statement="Safe.")
     done = client.post(f"{PAGE}released/", follow=True)
     assert "recorded as released; what was signed is frozen as issued" in done.text

@@ -8,7 +8,7 @@ from clinsafe.core.history import days_ago
 from clinsafe.gate import services as gate
 from clinsafe.health.evidence import default_period, health_check
 from clinsafe.health.services import record_process_review, record_time
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, argue_for
 from tests.gate.conftest import assessed, review_all, sign_off
 
 pytestmark = pytest.mark.django_db
@@ -27,6 +27,7 @@ def ship(cso, sam, release, product, *, created, reviewed, released):
     recorded released ``released`` days ago."""
     with days_ago(reviewed):
         review_all(cso, release)
+        argue_for(release, cso, sam)
         sign_off(cso, release)
     with days_ago(released):
         gate.record_released(actor=sam, release=release)

@@ -46,6 +46,19 @@ class EventType(models.TextChoices):
     RELEASE_OVERRIDDEN = "release.overridden", "Release gate overridden"
     TIME_RECORDED = "health.time_recorded", "CSO time recorded"
     PROCESS_REVIEWED = "health.process_reviewed", "Risk management process reviewed"
+    ARGUMENT_NODE_ADDED = "argument.node_added", "Safety argument node added"
+    ARGUMENT_NODE_EDITED = "argument.node_edited", "Safety argument node edited"
+    ARGUMENT_NODE_REMOVED = "argument.node_removed", "Safety argument node removed"
+    ARGUMENT_LINKED = "argument.linked", "Safety argument nodes linked"
+    ARGUMENT_UNLINKED = "argument.unlinked", "Safety argument link removed"
+    DOUBT_SETTLED = "argument.doubt_settled", "Doubt in the safety argument settled"
+    ARGUMENT_BUILT = "argument.built", "Safety argument built over all hazards"
+    ARGUMENT_IMPORTED = "argument.imported", "Safety argument imported"
+    ARGUMENT_PUT_FORWARD = "argument.put_forward", "Safety argument put forward for a release"
+    ARTEFACT_RECORDED = "artefact.recorded", "Evidence artefact recorded"
+    ARTEFACT_VERSION_ADDED = "artefact.version_added", "Evidence artefact version added"
+    ARTEFACT_CONTENT_RECORDED = "artefact.content_recorded", "Evidence artefact content recorded"
+    ARTEFACT_REVIEWED = "artefact.reviewed", "Evidence artefact reviewed"
     ACCEPTANCE_POLICY_CHANGED = (
         "organisation.acceptance_policy_changed",
         ("Risk acceptance levels changed"),

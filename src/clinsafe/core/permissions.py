@@ -35,6 +35,11 @@ class Action(StrEnum):
     SIGN_OFF_RELEASE = "sign off a release"
     BLOCK_RELEASE = "block or unblock a release"
     OVERRIDE_RELEASE = "override the release gate"
+    EDIT_ARGUMENT = "build the safety argument"
+    SETTLE_DOUBT = "decide whether a doubt in the safety argument holds"
+    PUT_FORWARD_ARGUMENT = "put the safety argument forward for a release"
+    RECORD_EVIDENCE = "record evidence artefacts"
+    REVIEW_EVIDENCE = "review an evidence artefact"
 
 
 _CLINICAL = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.REVIEWER})
@@ -70,6 +75,13 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.BLOCK_RELEASE: _CSOS,
     # Only the accountable executive, never the CSO, a reviewer or an engineer.
     Action.OVERRIDE_RELEASE: frozenset({Role.EXECUTIVE}),
+    # Engineers help build the argument and its evidence; clinicians judge its doubts, and
+    # only the CSO puts it forward or carries a doubt as residual (services check that).
+    Action.EDIT_ARGUMENT: _CONTRIBUTORS,
+    Action.SETTLE_DOUBT: _CLINICAL,
+    Action.PUT_FORWARD_ARGUMENT: _CSOS,
+    Action.RECORD_EVIDENCE: _CONTRIBUTORS,
+    Action.REVIEW_EVIDENCE: _CONTRIBUTORS,
 }
 
 # Whoever makes a request: services refuse anyone who is not a signed-in member.

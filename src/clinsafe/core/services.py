@@ -281,6 +281,25 @@ def active_appointments(
     )
 
 
+def product_appointments(product: Product, user: User | None = None) -> list[CSOAppointment]:
+    """(Deputy) CSO appointments in force for ``product``, of ``user`` or of anyone."""
+    appointments = active_appointments(organisation=product.organisation).select_related("user")
+    if user is not None:
+        appointments = appointments.filter(user=user)
+    return [a for a in appointments if a.product_id in (None, product.pk)]
+
+
+def require_appointment(actor: User, product: Product) -> CSOAppointment:
+    """``actor``'s appointment as (deputy) CSO for ``product``; refused without one."""
+    mine = product_appointments(product, actor)
+    if not mine:
+        raise PermissionDenied(
+            f"You are not an appointed Clinical Safety Officer (or deputy) for {product.name}."
+        )
+    # The chief appointment speaks when a person holds both.
+    return min(mine, key=lambda a: a.role != AppointmentRole.CSO)
+
+
 def appoint_cso(
     *,
     actor: Actor,

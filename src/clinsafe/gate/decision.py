@@ -192,19 +192,13 @@ def risk_accepted(facts: ReleaseFacts) -> RuleOutcome:
     waiting: list[str] = []
     refs: list[str] = []
     for h in facts.hazards:
-        if h.residual_rating is None:
-            continue
-        level = facts.policy.level(h.residual_rating)
-        if level == AcceptanceLevel.CSO and not h.accepted_by_cso:
-            waiting.append(
-                f"{h.reference} (rating {h.residual_rating}) needs the CSO's current acceptance"
-            )
-            refs.append(h.reference)
-        elif level == AcceptanceLevel.EXECUTIVE and not h.accepted_by_executive:
-            waiting.append(
-                f"{h.reference} (rating {h.residual_rating}) needs an accountable executive's "
-                "current acceptance"
-            )
+        if h.residual_rating is None or (
+            facts.policy.level(h.residual_rating) == AcceptanceLevel.NOT_ACCEPTABLE
+        ):
+            continue  # the rules on assessment and unacceptable risk say so
+        gap = acceptance_gap(h, facts.policy)
+        if gap:
+            waiting.append(f"{h.reference} {gap}")
             refs.append(h.reference)
     if waiting:
         return RuleOutcome(
@@ -307,6 +301,22 @@ def signed_off(facts: ReleaseFacts) -> RuleOutcome:
         title,
         f"Signed off by {sign_off.signer} on {sign_off.signed_at:%d %b %Y %H:%M}.",
     )
+
+
+def acceptance_gap(hazard: HazardFacts, policy: AcceptancePolicy) -> str:
+    """What the hazard's residual risk still needs to be accepted at its level ("" if
+    nothing), in words that follow the hazard's reference."""
+    rating = hazard.residual_rating
+    if rating is None:
+        return "has no residual risk estimate"
+    level = policy.level(rating)
+    if level == AcceptanceLevel.NOT_ACCEPTABLE:
+        return f"(rating {rating}) carries a residual risk that may not be accepted"
+    if level == AcceptanceLevel.CSO and not hazard.accepted_by_cso:
+        return f"(rating {rating}) needs the CSO's current acceptance"
+    if level == AcceptanceLevel.EXECUTIVE and not hazard.accepted_by_executive:
+        return f"(rating {rating}) needs an accountable executive's current acceptance"
+    return ""
 
 
 def review_needed(hazards: tuple[HazardFacts, ...]) -> list[HazardFacts]:

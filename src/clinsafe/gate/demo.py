@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
+from clinsafe.argument.demo import develop_argument, raise_open_doubt
+from clinsafe.argument.services import put_forward
 from clinsafe.core.history import days_ago
 from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
@@ -25,7 +27,8 @@ OVERRIDE_JUSTIFICATION = (
 
 
 def load_releases(product: Product, people: dict[str, User], password: str) -> None:
-    """2.3.0 released over a block; 2.4.0 approved; 2.4.1 blocked; 2.5.0 pending; and
+    """2.3.0 released over a block; 2.4.0 approved, its safety argument developed and put
+    forward; 2.4.1 blocked; 2.5.0 blocked by an open doubt in its argument; and
     ResultsView 1.4.0, shipped over failing rules with its CSO first seen on release day."""
     cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
     hazard = {h.reference: h for h in product.hazards.all()}
@@ -78,6 +81,10 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
             safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
         )
         releases.start_safety_review(actor=engineer, release=approved)
+    with days_ago(36):
+        develop_argument(product, approved, people)
+    with days_ago(32):
+        put_forward(actor=cso, release=approved)
     with days_ago(30):
         for waiting in evaluate(approved).waiting_review:
             reviewed = hazard[waiting["reference"]]
@@ -109,13 +116,16 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
         )
 
     with days_ago(5):
-        releases.create_release(
+        redesign = releases.create_release(
             actor=engineer,
             product=product,
             version="2.5.0",
             summary="Discharge medicines reconciliation redesign.",
             hazards=[(hazard["H-011"], HazardChange.CHANGES)],
         )
+    with days_ago(3):
+        raise_open_doubt(product, people)
+        put_forward(actor=cso, release=redesign)
     _ship_results_viewer(people, password)
 
 

@@ -27,8 +27,9 @@ from clinsafe.products.models import Product, Release, ReleaseStage, ReleaseStat
 from clinsafe.risk.acceptance import AcceptancePolicy
 
 # Other capabilities (the safety case argument, issued documents) add their own rules to
-# the gate here: each source gives the outcomes of its rules for a release.
-RuleSource = Callable[[Release], Iterable[RuleOutcome]]
+# the gate here: each source gives the outcomes of its rules for a release, given the
+# product's hazard log as the gate read it.
+RuleSource = Callable[[Release, "HazardLog"], Iterable[RuleOutcome]]
 RULE_SOURCES: list[RuleSource] = []
 
 
@@ -92,12 +93,53 @@ def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
     """The gate over the records as they stand now; ``log`` when several releases of the
     product are evaluated together."""
     log = log or hazard_log(release.product)
-    snapshots, hashes, reviewed, accepted = log.snapshots, log.hashes, log.reviewed, log.accepted
-    snapshot = release_snapshot(release, list(snapshots.values()))
+    snapshot = release_snapshot(release, list(log.snapshots.values()))
     snapshot_hash = digest(snapshot)
-    previous = _previous_hazards(release)
-    in_scope = {pk: s for pk, s in snapshots.items() if s["status"] != HazardStatus.CLOSED}
-    facts_by_pk = {
+    in_scope = {
+        pk: s for pk, s in log.snapshots.items() if s["status"] != HazardStatus.CLOSED
+    }
+    facts_by_pk = hazard_facts(log, _previous_hazards(release), in_scope)
+    position = log.position
+    sign_off = release.sign_offs.select_related("signer").first()
+    blocks = list(release.blocks.all())
+    overrides = list(release.overrides.all())
+    facts = ReleaseFacts(
+        hazards=tuple(facts_by_pk.values()),
+        cso_concerns=tuple((c.code, c.message) for c in position.concerns),
+        cso_name=position.facts.name if position.facts else "",
+        open_blocks=tuple(_facts(b, snapshot_hash) for b in blocks if b.is_open),
+        sign_off=_facts(sign_off, snapshot_hash) if sign_off else None,
+        overrides=tuple(_facts(o, snapshot_hash) for o in overrides),
+        policy=log.policy,
+        extra_rules=tuple(rule for source in RULE_SOURCES for rule in source(release, log)),
+    )
+    needing_review = {f.reference for f in review_needed(facts.hazards) if not f.reviewed}
+    return Evaluation(
+        release=release,
+        decision=decide(facts),
+        snapshot=snapshot,
+        snapshot_hash=snapshot_hash,
+        hazard_hashes=log.hashes,
+        waiting_review=[
+            {"number": int(s["reference"][2:]), "reference": s["reference"], "title": s["title"]}
+            for s in in_scope.values()
+            if s["reference"] in needing_review
+        ],
+        sign_off=sign_off,
+        blocks=blocks,
+        overrides=overrides,
+    )
+
+
+def hazard_facts(
+    log: HazardLog,
+    previous: dict[str, Any] | None = None,
+    snapshots: dict[int, dict[str, Any]] | None = None,
+) -> dict[int, HazardFacts]:
+    """What the gate knows of each hazard (of ``snapshots``, by default the whole log), by
+    id; ``previous`` is the hazard log the previous release issued, by reference."""
+    hashes, reviewed, accepted = log.hashes, log.reviewed, log.accepted
+    return {
         pk: HazardFacts(
             reference=s["reference"],
             title=s["title"],
@@ -112,38 +154,8 @@ def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
             accepted_by_cso=(pk, hashes[pk], AcceptedAs.CSO) in accepted,
             accepted_by_executive=(pk, hashes[pk], AcceptedAs.EXECUTIVE) in accepted,
         )
-        for pk, s in in_scope.items()
+        for pk, s in (log.snapshots if snapshots is None else snapshots).items()
     }
-    position = log.position
-    sign_off = release.sign_offs.select_related("signer").first()
-    blocks = list(release.blocks.all())
-    overrides = list(release.overrides.all())
-    facts = ReleaseFacts(
-        hazards=tuple(facts_by_pk.values()),
-        cso_concerns=tuple((c.code, c.message) for c in position.concerns),
-        cso_name=position.facts.name if position.facts else "",
-        open_blocks=tuple(_facts(b, snapshot_hash) for b in blocks if b.is_open),
-        sign_off=_facts(sign_off, snapshot_hash) if sign_off else None,
-        overrides=tuple(_facts(o, snapshot_hash) for o in overrides),
-        policy=log.policy,
-        extra_rules=tuple(rule for source in RULE_SOURCES for rule in source(release)),
-    )
-    needing_review = {f.reference for f in review_needed(facts.hazards) if not f.reviewed}
-    return Evaluation(
-        release=release,
-        decision=decide(facts),
-        snapshot=snapshot,
-        snapshot_hash=snapshot_hash,
-        hazard_hashes=hashes,
-        waiting_review=[
-            {"number": int(s["reference"][2:]), "reference": s["reference"], "title": s["title"]}
-            for s in in_scope.values()
-            if s["reference"] in needing_review
-        ],
-        sign_off=sign_off,
-        blocks=blocks,
-        overrides=overrides,
-    )
 
 
 def gate_report(release: Release, log: HazardLog | None = None) -> dict[str, Any]:

@@ -15,10 +15,10 @@ from django.utils import timezone
 
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import display_name, record_event
-from clinsafe.core.models import AppointmentRole, CSOAppointment, Organisation, Role
+from clinsafe.core.models import Organisation, Role
 from clinsafe.core.notifications import notify
 from clinsafe.core.permissions import Action, Actor, can, require
-from clinsafe.core.services import active_appointments
+from clinsafe.core.services import product_appointments, require_appointment
 from clinsafe.gate.decision import Decision
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import (
@@ -48,7 +48,7 @@ def review_hazard(*, actor: Actor, hazard: Hazard, comment: str = "") -> HazardR
     """The CSO (or a deputy) records having reviewed ``hazard`` as it stands now. The review
     lapses as soon as the hazard, its risk estimates or its controls change."""
     actor = require(actor, Action.REVIEW_HAZARD, hazard.product.organisation)
-    _appointment(actor, hazard.product)
+    require_appointment(actor, hazard.product)
     with transaction.atomic():
         current = _lock_hazard(hazard)
         review = HazardReview.objects.create(
@@ -75,7 +75,7 @@ def escalate_risk(*, actor: Actor, hazard: Hazard, recommendation: str) -> Escal
     """Send a residual risk the CSO may not accept alone to an accountable executive, with the
     CSO's recommendation."""
     actor = require(actor, Action.ACCEPT_RISK_AS_CSO, hazard.product.organisation)
-    _appointment(actor, hazard.product)
+    require_appointment(actor, hazard.product)
     recommendation = recommendation.strip()
     if not recommendation:
         raise ValidationError(
@@ -144,7 +144,7 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
             )  # fmt: skip
         if level == AcceptanceLevel.CSO:
             actor = require(actor, Action.ACCEPT_RISK_AS_CSO, organisation)
-            role = _appointment(actor, current.product).get_role_display()
+            role = require_appointment(actor, current.product).get_role_display()
             accepted_as = AcceptedAs.CSO
             if not rationale:
                 raise ValidationError(
@@ -204,7 +204,7 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
     hazard rated 3 or above and every hazard changed since the previous release, after its
     last change: a sign-off cannot be a rubber stamp."""
     actor = require(actor, Action.SIGN_OFF_RELEASE, release.product.organisation)
-    appointment = _appointment(actor, release.product)
+    appointment = require_appointment(actor, release.product)
     statement = statement.strip()
     if not statement:
         raise ValidationError({"statement": "Write your statement as CSO for the release."})
@@ -234,7 +234,7 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
 def block_release(*, actor: Actor, release: Release, password: str, reasons: str) -> Block:
     """A CSO whose appointment grants blocking authority stops the release, with reasons."""
     actor = require(actor, Action.BLOCK_RELEASE, release.product.organisation)
-    appointment = _appointment(actor, release.product)
+    appointment = require_appointment(actor, release.product)
     if not appointment.can_block_release:
         raise PermissionDenied(
             "Your appointment does not grant authority to block a release; ask whoever "
@@ -264,7 +264,7 @@ def lift_block(*, actor: Actor, block: Block, reason: str) -> Block:
     """Only a CSO lifts a block; the block stays on record with who lifted it and why."""
     release = block.release
     actor = require(actor, Action.BLOCK_RELEASE, release.product.organisation)
-    _appointment(actor, release.product)
+    require_appointment(actor, release.product)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the block is lifted."})
@@ -294,7 +294,7 @@ def override_release(
     justification. Nothing is deleted: the blocks and failed rules stay, and the override is
     shown in red wherever the release is. The product's CSOs are notified."""
     actor = require(actor, Action.OVERRIDE_RELEASE, release.product.organisation)
-    if _appointments(actor, release.product):
+    if product_appointments(release.product, actor):
         raise PermissionDenied(
             "You hold a CSO appointment for this product; a CSO cannot override the gate."
         )
@@ -331,7 +331,7 @@ def override_release(
         )
         _record(EventType.RELEASE_OVERRIDDEN, actor, release, override)
         notify(
-            [a.user for a in _appointments(None, release.product)],
+            [a.user for a in product_appointments(release.product)],
             subject=f"{release} overridden by {display_name(actor)}",
             message=f"{display_name(actor)} overrode the release gate for {release} "
             f"(it was {decision.decision}): {justification}",
@@ -375,24 +375,6 @@ def record_released(*, actor: Actor, release: Release) -> Release:
 
 
 # --- shared steps --------------------------------------------------------------------------
-
-
-def _appointments(user: User | None, product: Product) -> list[CSOAppointment]:
-    """(Deputy) CSO appointments in force for ``product``, of ``user`` or of anyone."""
-    appointments = active_appointments(organisation=product.organisation).select_related("user")
-    if user is not None:
-        appointments = appointments.filter(user=user)
-    return [a for a in appointments if a.product_id in (None, product.pk)]
-
-
-def _appointment(actor: User, product: Product) -> CSOAppointment:
-    mine = _appointments(actor, product)
-    if not mine:
-        raise PermissionDenied(
-            f"You are not an appointed Clinical Safety Officer (or deputy) for {product.name}."
-        )
-    # The chief appointment speaks when a person holds both.
-    return min(mine, key=lambda a: a.role != AppointmentRole.CSO)
 
 
 def _check_password(actor: User, password: str) -> None:

@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from clinsafe.argument.models import ArgumentSnapshot
 from clinsafe.audit.chain import canonical_json, plain_data
 from clinsafe.hazards.models import Control, Hazard, HazardQuerySet, Stage
 from clinsafe.products.models import Release
@@ -58,8 +59,9 @@ def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
 
 
 def release_snapshot(release: Release, hazards: list[dict[str, Any]]) -> dict[str, Any]:
-    """What a sign-off or override covers: the release and the whole hazard log, given as
-    hazard snapshots."""
+    """What a sign-off or override covers: the release, the safety argument put forward for
+    it (by digest) and the whole hazard log, given as hazard snapshots."""
+    argument = ArgumentSnapshot.objects.filter(release=release).values_list("digest", flat=True)
     header = {
         "version": release.version,
         "planned_on": release.planned_on,
@@ -72,7 +74,12 @@ def release_snapshot(release: Release, hazards: list[dict[str, Any]]) -> dict[st
             for link in release.hazard_links.select_related("hazard")
         ],
     }
-    return {"product": release.product.slug, "release": plain_data(header), "hazards": hazards}
+    return {
+        "product": release.product.slug,
+        "release": plain_data(header),
+        "argument": argument.first(),
+        "hazards": hazards,
+    }
 
 
 def hazard_of(hazard: Hazard) -> Hazard:

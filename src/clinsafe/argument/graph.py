@@ -1,0 +1,247 @@
+"""A safety argument as a graph, in the terms of the GSN Community Standard v3 with its
+dialectic extension: claims, strategies, evidence, context, assumptions, justifications and
+defeaters (doubts), joined by supported-by, in-context-of and challenges links.
+
+Pure Python, no Django. The argument is stored as the plain document `to_document` gives,
+so a release's snapshot is a copy of it, and checks, diagram and YAML all read the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+
+
+class Kind(StrEnum):
+    CLAIM = "claim"
+    STRATEGY = "strategy"
+    EVIDENCE = "evidence"
+    CONTEXT = "context"
+    ASSUMPTION = "assumption"
+    JUSTIFICATION = "justification"
+    DEFEATER = "defeater"
+
+    @property
+    def label(self) -> str:
+        return "Defeater (doubt)" if self is Kind.DEFEATER else self.value.capitalize()
+
+
+class Declaration(StrEnum):
+    """How a claim stands: argued for, still to be argued, or taken as given."""
+
+    ASSERTED = "asserted"
+    UNDEVELOPED = "undeveloped"  # needs support
+    ASSUMED = "assumed"
+    AXIOMATIC = "axiomatic"
+
+
+class StrategyKind(StrEnum):
+    DECOMPOSITION = "decomposition"
+    SUBSTITUTION = "substitution"
+    CONCRETION = "concretion"
+    CALCULATION = "calculation"
+    EVIDENCE_INCORPORATION = "evidence incorporation"
+
+
+class DefeaterKind(StrEnum):
+    REBUTTING = "rebutting"  # attacks a claim
+    UNDERMINING = "undermining"  # attacks evidence, context, an assumption or justification
+    UNDERCUTTING = "undercutting"  # attacks a strategy's inference
+
+
+class DoubtStatus(StrEnum):
+    OPEN = "open"
+    ELIMINATED = "eliminated"  # answered by the claims or evidence that challenge it
+    SUSTAINED = "sustained"  # the doubt holds
+    ACCEPTED = "accepted as residual"  # the CSO carries it, with a rationale
+
+
+class Link(StrEnum):
+    SUPPORTED_BY = "supported by"
+    IN_CONTEXT_OF = "in context of"
+    CHALLENGES = "challenges"
+
+
+# Which kinds each link may join. A claim or evidence that challenges a defeater is the
+# counter-argument that eliminates it.
+ALLOWED_LINKS: dict[Link, dict[Kind, frozenset[Kind]]] = {
+    Link.SUPPORTED_BY: {
+        Kind.CLAIM: frozenset({Kind.CLAIM, Kind.STRATEGY, Kind.EVIDENCE}),
+        Kind.STRATEGY: frozenset({Kind.CLAIM}),
+    },
+    Link.IN_CONTEXT_OF: {
+        Kind.CLAIM: frozenset({Kind.CONTEXT, Kind.ASSUMPTION, Kind.JUSTIFICATION}),
+        Kind.STRATEGY: frozenset({Kind.CONTEXT, Kind.ASSUMPTION, Kind.JUSTIFICATION}),
+    },
+    Link.CHALLENGES: {
+        Kind.DEFEATER: frozenset(set(Kind) - {Kind.DEFEATER}),
+        Kind.CLAIM: frozenset({Kind.DEFEATER}),
+        Kind.EVIDENCE: frozenset({Kind.DEFEATER}),
+    },
+}
+
+# What each kind of doubt may attack.
+DOUBT_TARGETS: dict[DefeaterKind, frozenset[Kind]] = {
+    DefeaterKind.REBUTTING: frozenset({Kind.CLAIM}),
+    DefeaterKind.UNDERMINING: frozenset(
+        {Kind.EVIDENCE, Kind.CONTEXT, Kind.ASSUMPTION, Kind.JUSTIFICATION}
+    ),
+    DefeaterKind.UNDERCUTTING: frozenset({Kind.STRATEGY}),
+}
+
+# Nodes that end a line of argument: they may be linked to, never from (except that
+# evidence may challenge a doubt).
+LEAVES = frozenset({Kind.EVIDENCE, Kind.CONTEXT, Kind.ASSUMPTION, Kind.JUSTIFICATION})
+
+# Identifier prefixes, as gsn2x reads them from an identifier.
+PREFIXES: dict[Kind, str] = {
+    Kind.CLAIM: "G",
+    Kind.STRATEGY: "S",
+    Kind.EVIDENCE: "Sn",
+    Kind.CONTEXT: "C",
+    Kind.ASSUMPTION: "A",
+    Kind.JUSTIFICATION: "J",
+    Kind.DEFEATER: "D",
+}
+IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
+ARTEFACT_VERSION = re.compile(r"^AR-(\d{3,}) v(\d+)$")
+HAZARD = re.compile(r"^H-\d{3,}$")
+CONTROL = re.compile(r"^C-\d{3,}$")
+MAX_TEXT = 4000
+
+
+@dataclass(frozen=True)
+class Node:
+    id: str
+    kind: Kind
+    text: str
+    # claims
+    declaration: Declaration = Declaration.ASSERTED
+    hazard: str = ""  # the hazard whose residual risk the claim addresses, e.g. H-003
+    residual_rating: int | None = None  # the residual rating the claim states
+    reuse: bool = False  # argues that evidence of another release still holds
+    # strategies
+    strategy_kind: StrategyKind | None = None
+    side_condition: str = ""  # why the child claims suffice
+    # defeaters
+    defeater_kind: DefeaterKind | None = None
+    status: DoubtStatus | None = None
+    rationale: str = ""  # why a doubt is carried as residual
+    accepted_by: str = ""  # the CSO who accepted it
+    # evidence: an artefact version ("AR-003 v2") or a control's verification ("C-004")
+    artefact: str = ""
+    control: str = ""
+
+
+@dataclass(frozen=True)
+class Edge:
+    source: str
+    target: str
+    link: Link
+
+
+@dataclass(frozen=True)
+class Argument:
+    nodes: tuple[Node, ...] = ()
+    edges: tuple[Edge, ...] = ()
+    by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {n.id: n for n in self.nodes})
+
+    def node(self, node_id: str) -> Node:
+        try:
+            return self.by_id[node_id]
+        except KeyError:
+            raise KeyError(f"The argument has no node {node_id}.") from None
+
+    def children(self, node_id: str, *links: Link) -> list[Node]:
+        return [self.by_id[e.target] for e in self.edges if e.source == node_id and e.link in links]
+
+    def parents(self, node_id: str, *links: Link) -> list[Node]:
+        return [self.by_id[e.source] for e in self.edges if e.target == node_id and e.link in links]
+
+    def of_kind(self, *kinds: Kind) -> Iterator[Node]:
+        return (n for n in self.nodes if n.kind in kinds)
+
+    def next_id(self, kind: Kind) -> str:
+        """The next free identifier for a node of ``kind``: G7, Sn12, D3."""
+        prefix = PREFIXES[kind]
+        taken = {
+            int(n.id[len(prefix) :]) for n in self.nodes if re.fullmatch(rf"{prefix}\d+", n.id)
+        }
+        return f"{prefix}{max(taken, default=0) + 1}"
+
+    # Changes give a new argument; the stored one is replaced in one transaction.
+    def with_node(self, node: Node) -> Argument:
+        if node.id in self.by_id:
+            nodes = tuple(node if n.id == node.id else n for n in self.nodes)
+        else:
+            nodes = (*self.nodes, node)
+        return Argument(nodes, self.edges)
+
+    def without_node(self, node_id: str) -> Argument:
+        return Argument(
+            tuple(n for n in self.nodes if n.id != node_id),
+            tuple(e for e in self.edges if node_id not in (e.source, e.target)),
+        )
+
+    def with_edge(self, edge: Edge) -> Argument:
+        return self if edge in self.edges else Argument(self.nodes, (*self.edges, edge))
+
+    def without_edge(self, edge: Edge) -> Argument:
+        return Argument(self.nodes, tuple(e for e in self.edges if e != edge))
+
+
+def link_problem(source: Node, target: Node, link: Link) -> str:
+    """Why GSN does not allow ``link`` from ``source`` to ``target``, or "" if it does."""
+    allowed = ALLOWED_LINKS[link].get(source.kind)
+    if allowed is None:
+        return f"A {source.kind} cannot have a {link} link."
+    if target.kind not in allowed:
+        kinds = " or ".join(sorted(k.value for k in allowed))
+        return f"A {source.kind} {link} link must go to a {kinds}, not a {target.kind}."
+    return ""
+
+
+def to_document(argument: Argument) -> dict[str, list[dict[str, object]]]:
+    """The argument as plain JSON values, in a stable order."""
+    return {
+        "nodes": [_plain(asdict(n)) for n in argument.nodes],
+        "edges": [_plain(asdict(e)) for e in argument.edges],
+    }
+
+
+def from_document(document: dict[str, list[dict[str, object]]] | None) -> Argument:
+    """The argument a document describes (as `to_document` wrote it)."""
+    if not document:
+        return Argument()
+    nodes = []
+    for raw in document.get("nodes", []):
+        values = dict(raw)
+        node = Node(
+            **{  # type: ignore[arg-type]
+                **values,
+                "kind": Kind(values["kind"]),
+                "declaration": Declaration(values.get("declaration", Declaration.ASSERTED)),
+                "strategy_kind": _enum(StrategyKind, values.get("strategy_kind")),
+                "defeater_kind": _enum(DefeaterKind, values.get("defeater_kind")),
+                "status": _enum(DoubtStatus, values.get("status")),
+            }
+        )
+        nodes.append(node)
+    edges = [
+        Edge(str(e["source"]), str(e["target"]), Link(str(e["link"])))
+        for e in document.get("edges", [])
+    ]
+    return Argument(tuple(nodes), tuple(edges))
+
+
+def _enum(enum: type[StrEnum], value: object) -> StrEnum | None:
+    return enum(value) if value not in (None, "") else None  # type: ignore[call-arg]
+
+
+def _plain(values: dict[str, object]) -> dict[str, object]:
+    return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in values.items()}

@@ -1,0 +1,361 @@
+"""The argument as gsn2x YAML, so existing GSN work comes in and diagrams can be shared.
+
+gsn2x keys are kept (text, supportedBy, inContextOf, undeveloped, nodeType, challenges,
+defeated); what GSN has no key for (the hazard a claim addresses, a doubt's status, the
+artefact evidence points at) is written as string attributes, which gsn2x shows and
+ignores. A file that is not a valid argument is refused with each line and reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import yaml
+
+from clinsafe.argument.graph import (
+    ARTEFACT_VERSION,
+    CONTROL,
+    HAZARD,
+    IDENTIFIER,
+    MAX_TEXT,
+    Argument,
+    Declaration,
+    DefeaterKind,
+    DoubtStatus,
+    Edge,
+    Kind,
+    Link,
+    Node,
+    StrategyKind,
+)
+
+NODE_TYPES = {
+    "Goal": Kind.CLAIM,
+    "Strategy": Kind.STRATEGY,
+    "Solution": Kind.EVIDENCE,
+    "Context": Kind.CONTEXT,
+    "Assumption": Kind.ASSUMPTION,
+    "Justification": Kind.JUSTIFICATION,
+    "CounterGoal": Kind.DEFEATER,
+    "CounterSolution": Kind.EVIDENCE,
+}
+TYPE_NAMES = {
+    Kind.CLAIM: "Goal",
+    Kind.STRATEGY: "Strategy",
+    Kind.EVIDENCE: "Solution",
+    Kind.CONTEXT: "Context",
+    Kind.ASSUMPTION: "Assumption",
+    Kind.JUSTIFICATION: "Justification",
+    Kind.DEFEATER: "CounterGoal",
+}
+# Longest first: "CSn" before "C", "Sn" before "S".
+PREFIX_KINDS = (
+    ("CSn", Kind.EVIDENCE),
+    ("CG", Kind.DEFEATER),
+    ("Sn", Kind.EVIDENCE),
+    ("G", Kind.CLAIM),
+    ("S", Kind.STRATEGY),
+    ("C", Kind.CONTEXT),
+    ("A", Kind.ASSUMPTION),
+    ("J", Kind.JUSTIFICATION),
+    ("D", Kind.DEFEATER),
+)
+LINK_KEYS = {"supportedBy": Link.SUPPORTED_BY, "inContextOf": Link.IN_CONTEXT_OF,
+             "challenges": Link.CHALLENGES}  # fmt: skip
+# gsn2x layout and presentation keys: read and left aside.
+LAYOUT_KEYS = frozenset({"url", "classes", "level", "horizontalIndex", "rankIncrement",
+                         "acp", "defeatedRelation", "charWrap"})  # fmt: skip
+MAX_NODES = 5000
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+class ArgumentFileError(ValueError):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+@dataclass(frozen=True)
+class Parsed:
+    argument: Argument
+    lines: dict[str, int]  # where each node is defined
+
+
+def parse(text: str) -> Parsed:
+    """The argument in gsn2x YAML ``text``; raises ArgumentFileError naming each bad line."""
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark is not None else 1
+        reason = getattr(error, "problem", None) or str(error)
+        raise ArgumentFileError([Problem(line, f"not valid YAML: {reason}")]) from None
+    if root is None:
+        raise ArgumentFileError([Problem(1, "the file is empty; it must map node ids to nodes")])
+    if not isinstance(root, yaml.MappingNode):
+        raise ArgumentFileError(
+            [Problem(_line(root), "the file must map node ids to nodes (e.g. 'G1: {text: ...}')")]
+        )
+    return _Reader().read(root)
+
+
+class _Reader:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.lines: dict[str, int] = {}
+
+    def fail(self, node: yaml.Node, message: str) -> None:
+        self.problems.append(Problem(_line(node), message))
+
+    def read(self, root: yaml.MappingNode) -> Parsed:
+        raw: dict[str, tuple[yaml.Node, dict[str, tuple[yaml.Node, Any]]]] = {}
+        for key, value in root.value:
+            name = _scalar(key)
+            if name == "module":
+                continue  # gsn2x module information
+            if not isinstance(name, str) or not IDENTIFIER.match(name):
+                self.fail(key, f"{name!r} is not a node id: letters, digits, '_', '.' or '-', "
+                          "starting with a letter, at most 40 characters")  # fmt: skip
+                continue
+            if name in raw:
+                self.fail(key, f"node {name} is defined twice")
+                continue
+            self.lines[name] = _line(key)
+            raw[name] = (key, self.attributes(name, value))
+        if len(raw) > MAX_NODES:
+            self.fail(root, f"the argument has {len(raw)} nodes; at most {MAX_NODES} are read")
+        kinds = {name: self.kind(name, key, attrs) for name, (key, attrs) in raw.items()}
+        edges = self.edges(raw, kinds)
+        defeated = {name for name, (_, attrs) in raw.items() if attrs.get("defeated", (0, 0))[1]}
+        nodes = [
+            self.node(name, key, kinds[name], attrs, edges, kinds, defeated)
+            for name, (key, attrs) in raw.items()
+            if kinds[name] is not None
+        ]
+        if self.problems:
+            raise ArgumentFileError(sorted(self.problems, key=lambda p: p.line))
+        return Parsed(Argument(tuple(n for n in nodes if n), tuple(edges)), self.lines)
+
+    def attributes(self, name: str, value: yaml.Node) -> dict[str, tuple[yaml.Node, Any]]:
+        if isinstance(value, yaml.ScalarNode) and value.value in ("", "~", "null"):
+            return {}
+        if not isinstance(value, yaml.MappingNode):
+            self.fail(value, f"node {name} must be a mapping of attributes (text, supportedBy, …)")
+            return {}
+        attrs: dict[str, tuple[yaml.Node, Any]] = {}
+        for key, item in value.value:
+            attr = _scalar(key)
+            if not isinstance(attr, str):
+                self.fail(key, f"node {name} has an attribute name that is not text")
+                continue
+            if attr in attrs:
+                self.fail(key, f"node {name} gives {attr} twice")
+                continue
+            if isinstance(item, yaml.SequenceNode):
+                attrs[attr] = (item, [_scalar(i) for i in item.value])
+            elif isinstance(item, yaml.ScalarNode):
+                attrs[attr] = (item, _scalar(item))
+            elif attr in LAYOUT_KEYS:
+                continue
+            else:
+                self.fail(item, f"{name}.{attr} must be text or a list")
+        return attrs
+
+    def kind(self, name: str, key: yaml.Node, attrs: dict[str, Any]) -> Kind | None:
+        if "nodeType" in attrs:
+            item, value = attrs["nodeType"]
+            if value not in NODE_TYPES:
+                self.fail(item, f"{name}.nodeType {value!r} is not one of {', '.join(NODE_TYPES)}")
+                return None
+            return NODE_TYPES[value]
+        for prefix, kind in PREFIX_KINDS:
+            if name.startswith(prefix):
+                return kind
+        self.fail(key, f"the type of {name} is unknown: start its id with G, S, Sn, C, A, J or "
+                  "CG, or give nodeType")  # fmt: skip
+        return None
+
+    def edges(self, raw: dict[str, Any], kinds: dict[str, Kind | None]) -> list[Edge]:
+        edges: list[Edge] = []
+        for name, (_, attrs) in raw.items():
+            for key, link in LINK_KEYS.items():
+                if key not in attrs:
+                    continue
+                item, value = attrs[key]
+                targets = value if isinstance(value, list) else [value]
+                for target in targets:
+                    if not isinstance(target, str) or target not in raw:
+                        self.fail(item, f"{name}.{key} names {target!r}, which is not a node "
+                                  "in the file")  # fmt: skip
+                    elif target == name and link != Link.CHALLENGES:
+                        self.fail(item, f"{name}.{key} names {name} itself")
+                    elif Edge(name, target, link) not in edges:
+                        edges.append(Edge(name, target, link))
+        return edges
+
+    def node(
+        self,
+        name: str,
+        key: yaml.Node,
+        kind: Kind | None,
+        attrs: dict[str, tuple[yaml.Node, Any]],
+        edges: list[Edge],
+        kinds: dict[str, Kind | None],
+        defeated: set[str],
+    ) -> Node | None:
+        if kind is None:
+            return None
+        values: dict[str, Any] = {}
+
+        def text(attr: str, field: str, *, required: bool = False) -> None:
+            if attr not in attrs:
+                if required:
+                    self.fail(key, f"{name} has no text")
+                return
+            item, value = attrs[attr]
+            if not isinstance(value, str | int | float) or isinstance(value, bool):
+                self.fail(item, f"{name}.{attr} must be text")
+                return
+            value = str(value).strip()
+            if required and not value:
+                self.fail(item, f"{name} has no text")
+            elif len(value) > MAX_TEXT:
+                self.fail(item, f"{name}.{attr} is longer than {MAX_TEXT} characters")
+            else:
+                values[field] = value
+
+        def choice(attr: str, field: str, enum: type[StrEnum]) -> None:
+            if attr in attrs:
+                item, value = attrs[attr]
+                try:
+                    values[field] = enum(value)
+                except ValueError:
+                    options = ", ".join(e.value for e in enum)
+                    self.fail(item, f"{name}.{attr} {value!r} is not one of: {options}")
+
+        def pattern(attr: str, field: str, regex: Any, example: str) -> None:
+            text(attr, field)
+            if field in values and not regex.match(values[field]):
+                self.fail(attrs[attr][0], f"{name}.{attr} {values.pop(field)!r} is not like "
+                          f"{example}")  # fmt: skip
+
+        text("text", "text", required=True)
+        text("sideCondition", "side_condition")
+        text("rationale", "rationale")
+        text("acceptedBy", "accepted_by")
+        pattern("hazard", "hazard", HAZARD, "H-003")
+        pattern("control", "control", CONTROL, "C-004")
+        pattern("artefact", "artefact", ARTEFACT_VERSION, "AR-003 v2")
+        choice("declaration", "declaration", Declaration)
+        choice("strategyKind", "strategy_kind", StrategyKind)
+        choice("defeaterKind", "defeater_kind", DefeaterKind)
+        choice("status", "status", DoubtStatus)
+        if attrs.get("undeveloped", (None, False))[1] is True and kind == Kind.CLAIM:
+            values.setdefault("declaration", Declaration.UNDEVELOPED)
+        if "residualRating" in attrs:
+            item, value = attrs["residualRating"]
+            if str(value) not in {"1", "2", "3", "4", "5"}:
+                self.fail(item, f"{name}.residualRating {value!r} is not a rating from 1 to 5")
+            else:
+                values["residual_rating"] = int(value)
+        if "reuse" in attrs:
+            values["reuse"] = str(attrs["reuse"][1]).lower() == "true"
+        if kind == Kind.DEFEATER:
+            self.doubt(name, key, values, edges, kinds, defeated)
+        if values.get("artefact") and values.get("control"):
+            self.fail(key, f"{name} points at both an artefact and a control; give one")
+        if "text" not in values:
+            return None
+        return Node(id=name, kind=kind, **values)
+
+    def doubt(self, name: str, key: yaml.Node, values: dict[str, Any], edges: list[Edge],
+              kinds: dict[str, Kind | None], defeated: set[str]) -> None:  # fmt: skip
+        """Fill in what a plain gsn2x counter-goal leaves out: its kind from what it
+        challenges, its status from `defeated`."""
+        targets = [e.target for e in edges if e.source == name and e.link == Link.CHALLENGES]
+        if "defeater_kind" not in values:
+            target_kinds = {kinds.get(t) for t in targets}
+            values["defeater_kind"] = (
+                DefeaterKind.REBUTTING if Kind.CLAIM in target_kinds
+                else DefeaterKind.UNDERCUTTING if Kind.STRATEGY in target_kinds
+                else DefeaterKind.UNDERMINING
+            )  # fmt: skip
+        if "status" not in values:
+            values["status"] = (
+                DoubtStatus.ELIMINATED if name in defeated
+                else DoubtStatus.SUSTAINED if any(t in defeated for t in targets)
+                else DoubtStatus.OPEN
+            )  # fmt: skip
+        if values["status"] == DoubtStatus.ACCEPTED and not (
+            values.get("rationale") and values.get("accepted_by")
+        ):
+            self.fail(key, f"{name} is accepted as residual: give its rationale and acceptedBy")
+
+
+def dump(argument: Argument) -> str:
+    """``argument`` as gsn2x YAML; `parse` reads it back to the same argument."""
+    document: dict[str, dict[str, Any]] = {}
+    sustained = {
+        e.target
+        for e in argument.edges
+        if e.link == Link.CHALLENGES
+        and argument.by_id[e.source].status == DoubtStatus.SUSTAINED
+    }
+    for node in argument.nodes:
+        entry: dict[str, Any] = {"text": node.text, "nodeType": TYPE_NAMES[node.kind]}
+        for key, link in LINK_KEYS.items():
+            targets = [e.target for e in argument.edges if e.source == node.id and e.link == link]
+            if targets:
+                entry[key] = targets
+        if node.kind == Kind.CLAIM and node.declaration == Declaration.UNDEVELOPED:
+            entry["undeveloped"] = True
+        elif node.kind == Kind.CLAIM and node.declaration != Declaration.ASSERTED:
+            entry["declaration"] = str(node.declaration)
+        if node.status == DoubtStatus.ELIMINATED or node.id in sustained:
+            entry["defeated"] = True
+        extra = {
+            "hazard": node.hazard,
+            "residualRating": "" if node.residual_rating is None else str(node.residual_rating),
+            "reuse": "true" if node.reuse else "",
+            "strategyKind": str(node.strategy_kind or ""),
+            "sideCondition": node.side_condition,
+            "defeaterKind": str(node.defeater_kind or ""),
+            "status": str(node.status or ""),
+            "rationale": node.rationale,
+            "acceptedBy": node.accepted_by,
+            "artefact": node.artefact,
+            "control": node.control,
+        }
+        entry |= {k: v for k, v in extra.items() if v}
+        document[node.id] = entry
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar's value as YAML 1.1 resolves it (true, 3, text)."""
+    if not isinstance(node, yaml.ScalarNode):
+        return None
+    if node.tag == "tag:yaml.org,2002:bool":
+        return node.value.lower() in ("true", "yes", "on", "y")
+    if node.tag == "tag:yaml.org,2002:int":
+        try:
+            return int(node.value)
+        except ValueError:
+            return node.value
+    if node.tag == "tag:yaml.org,2002:null":
+        return None
+    return node.value
+
+
+def _line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
