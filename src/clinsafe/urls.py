@@ -16,5 +16,6 @@ urlpatterns = [
     path("products/<slug:slug>/edit/", product_edit, name="product-edit"),
     path("products/<slug:slug>/", include("clinsafe.hazards.urls")),
     path("products/<slug:slug>/", include("clinsafe.gate.urls")),
+    path("products/<slug:slug>/", include("clinsafe.argument.urls")),
     path("api/", include("clinsafe.api.urls")),
 ]
