@@ -253,9 +253,12 @@ def attempt(operation, actor, w):
             actor=actor, **_argument(w), node_id="D1", status="sustained"
         ),
         "accept doubt as residual": lambda: argue.settle_doubt(
-            actor=actor, **_argument(w), node_id="D1", status="accepted as residual",
+            actor=actor,
+            **_argument(w),
+            node_id="D1",
+            status="accepted as residual",
             rationale="Training covers it.",
-        ),  # fmt: skip
+        ),
         "put argument forward": lambda: argue.put_forward(actor=actor, release=w["release"]),
         "record artefact": lambda: argue.record_artefact(
             actor=actor, product=product, title="Review", kind="review"

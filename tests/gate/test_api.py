@@ -82,9 +82,7 @@ def test_another_organisation_sees_nothing(charlie, release):
     assert api_as(charlie).get(f"{RELEASES}2.4.0/gate/").status_code == 404
 
 
-def test_the_gate_endpoint_gives_the_decision_rules_and_sign_off(
-    cso, sam, tom, release, product
-):
+def test_the_gate_endpoint_gives_the_decision_rules_and_sign_off(cso, sam, tom, release, product):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
     review_all(cso, release)
     argue_for(release, cso, tom)

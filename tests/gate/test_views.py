@@ -173,9 +173,7 @@ def test_the_organisation_page_sets_stricter_acceptance_levels(helen, alex, nort
     assert logged_in(alex).post("/organisations/northwind/acceptance/", levels).status_code == 403
 
 
-def test_recording_a_release_as_released_needs_the_gates_approval(
-    cso, sam, tom, release, product
-):
+def test_recording_a_release_as_released_needs_the_gates_approval(cso, sam, tom, release, product):
     assessed(product, cso, initial=(1, 2), residual=(1, 1))
     client = logged_in(sam)
     refused = client.post(f"{PAGE}released/", follow=True)

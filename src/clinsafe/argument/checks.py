@@ -22,6 +22,7 @@ from clinsafe.argument.graph import (
     Kind,
     Link,
     Node,
+    either,
     link_problem,
 )
 
@@ -243,7 +244,9 @@ def _finding(rule: str, node: str, message: str, action: str, *,
 def _links(g: _Graph) -> Iterator[Finding]:
     for e in g.argument.edges:
         source, target = g.argument.by_id.get(e.source), g.argument.by_id.get(e.target)
-        if source is None or target is None or source.kind in LEAVES and e.link != Link.CHALLENGES:
+        if source is None or target is None:
+            continue
+        if source.kind in LEAVES and e.link != Link.CHALLENGES:
             continue  # a leaf with children is its own finding
         problem = link_problem(source, target, e.link)
         if problem:
@@ -256,7 +259,7 @@ def _links(g: _Graph) -> Iterator[Finding]:
         elif source.kind == Kind.DEFEATER and source.defeater_kind is not None:
             allowed = DOUBT_TARGETS[source.defeater_kind]
             if target.kind not in allowed:
-                kinds = " or ".join(sorted(allowed))
+                kinds = either(allowed)
                 yield _finding(
                     "doubt-kind",
                     source.id,
@@ -415,7 +418,11 @@ def _doubts(g: _Graph) -> Iterator[Finding]:
                 f"Doubt {node.id} is marked eliminated, but no claim or evidence answers it.",
                 f"Link the claim or evidence that eliminates {node.id}, or reopen it.",
             )
-        if node.id in g.reachable and node.status in (None, DoubtStatus.OPEN, DoubtStatus.SUSTAINED):
+        if node.id in g.reachable and node.status in (
+            None,
+            DoubtStatus.OPEN,
+            DoubtStatus.SUSTAINED,
+        ):
             state = "sustained" if node.status == DoubtStatus.SUSTAINED else "open"
             yield _finding(
                 "open-doubt",
@@ -436,11 +443,7 @@ def _hazards(g: _Graph) -> Iterator[Finding]:
             continue
         mine = [c for c in claims if c.hazard == hazard.reference]
         if not any(g.developed(c) for c in mine):
-            why = (
-                f" ({', '.join(c.id for c in mine)} still need support)"
-                if mine
-                else ""
-            )
+            why = f" ({', '.join(c.id for c in mine)} still need support)" if mine else ""
             yield _finding(
                 "hazard-uncovered",
                 mine[0].id if mine else "",
@@ -450,8 +453,8 @@ def _hazards(g: _Graph) -> Iterator[Finding]:
                 "evidence ('Argue over all hazards' adds the claim).",
             )
     for claim in claims:
-        hazard = g.facts.hazards.get(claim.hazard)
-        if hazard is None:
+        logged = g.facts.hazards.get(claim.hazard)
+        if logged is None:
             yield _finding(
                 "unknown-hazard",
                 claim.id,
@@ -459,25 +462,25 @@ def _hazards(g: _Graph) -> Iterator[Finding]:
                 "Point the claim at a hazard in the log, or remove it.",
             )
             continue
-        if claim.residual_rating is not None and claim.residual_rating != hazard.residual_rating:
-            logged = (
-                f"rates it {hazard.residual_rating}"
-                if hazard.residual_rating is not None
+        if claim.residual_rating is not None and claim.residual_rating != logged.residual_rating:
+            says = (
+                f"rates it {logged.residual_rating}"
+                if logged.residual_rating is not None
                 else "has no residual estimate for it"
             )
             yield _finding(
                 "residual-disagrees",
                 claim.id,
                 f"Claim {claim.id} states a residual rating of {claim.residual_rating} for "
-                f"{hazard.reference}; the hazard log {logged}.",
+                f"{logged.reference}; the hazard log {says}.",
                 "Correct the claim, or re-assess the hazard if the claim is right.",
             )
-        if hazard.acceptance_gap and not hazard.closed:
+        if logged.acceptance_gap and not logged.closed:
             yield _finding(
                 "residual-disagrees",
                 claim.id,
-                f"Claim {claim.id} argues the residual risk of {hazard.reference} is "
-                f"acceptable, but the hazard log says otherwise: {hazard.acceptance_gap}",
+                f"Claim {claim.id} argues the residual risk of {logged.reference} is "
+                f"acceptable, but the hazard log says otherwise: {logged.acceptance_gap}",
                 "Have the risk accepted at its level, or change the claim.",
             )
 

@@ -8,7 +8,7 @@ also escaped for the DOT language here.
 from __future__ import annotations
 
 import shutil
-import subprocess  # noqa: S404 - Graphviz runs with fixed arguments and DOT on stdin
+import subprocess
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,9 +134,7 @@ def outline(argument: Argument, report: Report) -> tuple[list[OutlineItem], list
     supported = {e.target for e in argument.edges if e.link == Link.SUPPORTED_BY}
     challengers = {e.source for e in argument.edges if e.link == Link.CHALLENGES}
     tops = [
-        n
-        for n in argument.of_kind(Kind.CLAIM)
-        if n.id not in supported and n.id not in challengers
+        n for n in argument.of_kind(Kind.CLAIM) if n.id not in supported and n.id not in challengers
     ]
     roots = [item(n, None) for n in tops]
     return roots, [n for n in argument.nodes if n.id not in shown]

@@ -19,7 +19,7 @@ from clinsafe.argument.models import ArtefactKind, ArtefactVersion
 from clinsafe.argument.services import NODE_FIELDS
 from clinsafe.core.forms import NHSForm
 from clinsafe.hazards.models import Control
-from clinsafe.products.models import Product
+from clinsafe.products.models import Product, Release
 
 LINK_CHOICES = [(link.value, link.value.capitalize()) for link in Link]
 
@@ -70,22 +70,25 @@ class NodeForm(NHSForm):
             if name not in keep:
                 del self.fields[name]
         if "artefact" in self.fields:
-            self.fields["artefact"].choices = [("", "None"), *artefact_choices(product)]
-            self.fields["control"].choices = [
-                ("", "None"),
-                *[(c.reference, str(c)) for c in Control.objects.filter(
-                    product=product, withdrawn_at__isnull=True)],
-            ]  # fmt: skip
+            controls = Control.objects.filter(product=product, withdrawn_at__isnull=True)
+            _choose(self.fields["artefact"], [("", "None"), *artefact_choices(product)])
+            _choose(
+                self.fields["control"], [("", "None"), *[(c.reference, str(c)) for c in controls]]
+            )
         if new:
-            self.fields["parent"].choices = [("", "Nothing yet"),
-                                             *[(n.id, f"{n.id} ({n.kind})") for n in graph.nodes]]
+            _choose(
+                self.fields["parent"],
+                [("", "Nothing yet"), *[(n.id, f"{n.id} ({n.kind})") for n in graph.nodes]],
+            )
             self.fields["link"].initial = (
                 Link.CHALLENGES if kind == Kind.DEFEATER
                 else Link.IN_CONTEXT_OF if kind in (Kind.CONTEXT, Kind.ASSUMPTION,
                                                     Kind.JUSTIFICATION)
                 else Link.SUPPORTED_BY
             )  # fmt: skip
-            self.fields["link"].help_text = (
+            self.fields[
+                "link"
+            ].help_text = (
                 "A doubt challenges what it is placed under; other nodes are linked from it."
             )
 
@@ -102,9 +105,10 @@ class LinkForm(NHSForm):
 
     def __init__(self, *args: Any, graph: Argument, source: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["target"].choices = [
-            (n.id, f"{n.id} ({n.kind}): {n.text[:60]}") for n in graph.nodes if n.id != source
-        ]
+        _choose(
+            self.fields["target"],
+            [(n.id, f"{n.id} ({n.kind}): {n.text[:60]}") for n in graph.nodes if n.id != source],
+        )
 
 
 class SettleDoubtForm(NHSForm):
@@ -128,7 +132,7 @@ class ImportForm(NHSForm):
 
 
 class PutForwardForm(NHSForm):
-    release = forms.ModelChoiceField(queryset=None, empty_label=None)  # type: ignore[arg-type]
+    release = forms.ModelChoiceField(queryset=Release.objects.none(), empty_label=None)
 
     def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -148,15 +152,19 @@ class ArtefactForm(NHSForm):
 class ArtefactVersionForm(NHSForm):
     label = forms.CharField(required=False, max_length=100, help_text="e.g. 2.5 final")
     release = forms.ModelChoiceField(
-        queryset=None,  # type: ignore[arg-type]
+        queryset=Release.objects.none(),
         required=False,
         empty_label="Any release",
         help_text="The release it applies to: evidence for another release is stale.",
     )
     location = forms.CharField(required=False, max_length=500)
     file = forms.FileField(required=False, help_text="Its SHA-256 is recorded.")
-    sha256 = forms.CharField(required=False, max_length=64, label="Or its SHA-256",
-                             help_text="For content kept elsewhere, e.g. a CI artefact.")  # fmt: skip
+    sha256 = forms.CharField(
+        required=False,
+        max_length=64,
+        label="Or its SHA-256",
+        help_text="For content kept elsewhere, e.g. a CI artefact.",
+    )
     valid_until = forms.DateField(required=False, help_text="e.g. 2027-11-30")
 
     def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
@@ -174,8 +182,11 @@ class ArtefactVersionForm(NHSForm):
         return data
 
 
+def _choose(field: forms.Field, choices: list[tuple[str, str]]) -> None:
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
 def artefact_choices(product: Product) -> list[tuple[str, str]]:
-    versions = ArtefactVersion.objects.filter(artefact__product=product).select_related(
-        "artefact"
-    )
+    versions = ArtefactVersion.objects.filter(artefact__product=product).select_related("artefact")
     return [(v.reference, str(v)) for v in versions]

@@ -9,9 +9,10 @@ so a release's snapshot is a copy of it, and checks, diagram and YAML all read t
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -201,9 +202,14 @@ def link_problem(source: Node, target: Node, link: Link) -> str:
     if allowed is None:
         return f"A {source.kind} cannot have a {link} link."
     if target.kind not in allowed:
-        kinds = " or ".join(sorted(k.value for k in allowed))
-        return f"A {source.kind} {link} link must go to a {kinds}, not a {target.kind}."
+        return f"A {source.kind} {link} link must go to a {either(allowed)}, not a {target.kind}."
     return ""
+
+
+def either(kinds: Iterable[str]) -> str:
+    """ "a, b or c"."""
+    names = sorted(str(k) for k in kinds)
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def to_document(argument: Argument) -> dict[str, list[dict[str, object]]]:
@@ -220,9 +226,9 @@ def from_document(document: dict[str, list[dict[str, object]]] | None) -> Argume
         return Argument()
     nodes = []
     for raw in document.get("nodes", []):
-        values = dict(raw)
+        values: dict[str, Any] = dict(raw)
         node = Node(
-            **{  # type: ignore[arg-type]
+            **{
                 **values,
                 "kind": Kind(values["kind"]),
                 "declaration": Declaration(values.get("declaration", Declaration.ASSERTED)),
@@ -239,8 +245,8 @@ def from_document(document: dict[str, list[dict[str, object]]] | None) -> Argume
     return Argument(tuple(nodes), tuple(edges))
 
 
-def _enum(enum: type[StrEnum], value: object) -> StrEnum | None:
-    return enum(value) if value not in (None, "") else None  # type: ignore[call-arg]
+def _enum(enum: type[StrEnum], value: Any) -> Any:
+    return enum(value) if value not in (None, "") else None
 
 
 def _plain(values: dict[str, object]) -> dict[str, object]:

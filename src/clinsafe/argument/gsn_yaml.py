@@ -308,8 +308,7 @@ def dump(argument: Argument) -> str:
     sustained = {
         e.target
         for e in argument.edges
-        if e.link == Link.CHALLENGES
-        and argument.by_id[e.source].status == DoubtStatus.SUSTAINED
+        if e.link == Link.CHALLENGES and argument.by_id[e.source].status == DoubtStatus.SUSTAINED
     }
     for node in argument.nodes:
         entry: dict[str, Any] = {"text": node.text, "nodeType": TYPE_NAMES[node.kind]}

@@ -148,4 +148,6 @@ class ArtefactVersion(models.Model):
         return f"{self.artefact.reference} v{self.number}"
 
     def __str__(self) -> str:
-        return f"{self.reference} {self.artefact.title}" + (f" ({self.label})" if self.label else "")
+        return f"{self.reference} {self.artefact.title}" + (
+            f" ({self.label})" if self.label else ""
+        )

@@ -124,7 +124,7 @@ def edit_node(
     return node
 
 
-def remove_node(*, actor: Actor, product: Product, revision: int | None, node_id: str) -> None:
+def remove_node(*, actor: Actor, product: Product, revision: int | None, node_id: str) -> Node:
     """Take a node and its links out of the argument. Doubts are never removed: a doubt is
     settled, so that the record shows it was raised."""
     actor = require(actor, Action.EDIT_ARGUMENT, product.organisation)
@@ -139,6 +139,7 @@ def remove_node(*, actor: Actor, product: Product, revision: int | None, node_id
             )  # fmt: skip
         _save(actor, record, graph.without_node(node_id), EventType.ARGUMENT_NODE_REMOVED,
               {"node": _plain(node)})  # fmt: skip
+    return node
 
 
 def link_nodes(
@@ -157,7 +158,7 @@ def link_nodes(
 
 def unlink_nodes(
     *, actor: Actor, product: Product, revision: int | None, source: str, target: str, link: str
-) -> None:
+) -> Edge:
     actor = require(actor, Action.EDIT_ARGUMENT, product.organisation)
     edge = Edge(source, target, _choice(Link, link, "link"))
     with transaction.atomic():
@@ -167,6 +168,7 @@ def unlink_nodes(
             raise ValidationError({"link": f"{source} has no '{link}' link to {target}."})
         _save(actor, record, graph.without_edge(edge), EventType.ARGUMENT_UNLINKED,
               _plain(asdict(edge)))  # fmt: skip
+    return edge
 
 
 def settle_doubt(
@@ -373,9 +375,7 @@ def add_artefact_version(
     version.full_clean(exclude=["number", "artefact"])
     with transaction.atomic():
         Artefact.objects.select_for_update().get(pk=artefact.pk)
-        version.number = (
-            max(artefact.versions.values_list("number", flat=True), default=0) + 1
-        )
+        version.number = max(artefact.versions.values_list("number", flat=True), default=0) + 1
         version.save()
         record_event(
             EventType.ARTEFACT_VERSION_ADDED,
@@ -557,9 +557,10 @@ def _claim_fields(product: Product, values: dict[str, Any], errors: dict[str, st
     values["hazard"] = str(values["hazard"] or "").strip().upper()
     if values["hazard"]:
         number = values["hazard"][2:] if values["hazard"].startswith("H-") else ""
-        exists = number.isdigit() and Hazard.objects.in_log().filter(
-            product=product, number=int(number)
-        ).exists()
+        exists = (
+            number.isdigit()
+            and Hazard.objects.in_log().filter(product=product, number=int(number)).exists()
+        )
         if not exists:
             errors["hazard"] = f"{values['hazard']} is not a hazard in the log of {product.name}."
     rating = values["residual_rating"]
@@ -628,7 +629,9 @@ def _pattern_hazards(product: Product) -> list[PatternHazard]:
     ]
 
 
-def _set_content(version: ArtefactVersion, content: bytes | None, filename: str, sha256: str) -> None:
+def _set_content(
+    version: ArtefactVersion, content: bytes | None, filename: str, sha256: str
+) -> None:
     if content is not None:
         if len(content) > MAX_CONTENT:
             raise ValidationError({"content": f"Files are limited to {MAX_CONTENT // 2**20} MB."})

@@ -35,6 +35,7 @@ MAX_IMPORT = 2 * 1024 * 1024
 
 def _page(request: HttpRequest, product: Product, checked: Checked, **context: Any) -> HttpResponse:
     """The argument page, for the working argument or the one put forward for a release."""
+
     def url(node_id: str) -> str:
         return reverse("argument-node", args=[product.slug, node_id])
 
@@ -194,8 +195,9 @@ def node_detail(request: HttpRequest, slug: str, node_id: str) -> HttpResponse:
         rules=RULES,
         outgoing=[e for e in graph.edges if e.source == node_id],
         incoming=[e for e in graph.edges if e.target == node_id],
-        link_form=argument_forms.LinkForm(graph=graph, source=node_id,
-                                          initial={"revision": checked.revision}),  # fmt: skip
+        link_form=argument_forms.LinkForm(
+            graph=graph, source=node_id, initial={"revision": checked.revision}
+        ),
         kinds=list(Kind),
     )
 
@@ -249,7 +251,7 @@ def node_unlink(request: HttpRequest, slug: str, node_id: str) -> HttpResponse:
     source, target = request.POST.get("source", ""), request.POST.get("target", "")
     done = _try(request, lambda: services.unlink_nodes(
         actor=request.user, product=product, revision=_int(request.POST.get("revision")),
-        source=source, target=target, link=request.POST.get("link", "")) or True)  # fmt: skip
+        source=source, target=target, link=request.POST.get("link", "")))  # fmt: skip
     if done:
         messages.success(request, f"Link from {source} to {target} removed.")
     return redirect("argument-node", slug=slug, node_id=node_id)
@@ -261,7 +263,7 @@ def node_remove(request: HttpRequest, slug: str, node_id: str) -> HttpResponse:
     product = product_or_404(request, slug)
     done = _try(request, lambda: services.remove_node(
         actor=request.user, product=product, revision=_int(request.POST.get("revision")),
-        node_id=node_id) or True)  # fmt: skip
+        node_id=node_id))  # fmt: skip
     if done:
         messages.success(request, f"{node_id} removed from the argument.")
         return redirect("argument", slug=slug)
@@ -397,4 +399,3 @@ def _int(value: str | None) -> int | None:
 
 def _safe_name(name: str) -> str:
     return "".join(c for c in name if c.isalnum() or c in "._- ")[:100] or "artefact"
-

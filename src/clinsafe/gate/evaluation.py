@@ -95,9 +95,7 @@ def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
     log = log or hazard_log(release.product)
     snapshot = release_snapshot(release, list(log.snapshots.values()))
     snapshot_hash = digest(snapshot)
-    in_scope = {
-        pk: s for pk, s in log.snapshots.items() if s["status"] != HazardStatus.CLOSED
-    }
+    in_scope = {pk: s for pk, s in log.snapshots.items() if s["status"] != HazardStatus.CLOSED}
     facts_by_pk = hazard_facts(log, _previous_hazards(release), in_scope)
     position = log.position
     sign_off = release.sign_offs.select_related("signer").first()

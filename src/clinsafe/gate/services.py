@@ -33,7 +33,7 @@ from clinsafe.gate.models import (
 )
 from clinsafe.gate.snapshot import digest, hazard_of, hazard_snapshot
 from clinsafe.hazards.models import Hazard
-from clinsafe.products.models import Product, Release, ReleaseStage
+from clinsafe.products.models import Release, ReleaseStage
 from clinsafe.risk.acceptance import AcceptanceLevel
 
 MIN_JUSTIFICATION_CHARS = 150

@@ -29,11 +29,13 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {options['file']}: {error}") from None
         try:
             graph = run(
-                lambda: import_argument(
-                    actor=find_user(options["by"]), product=product, text=text
-                )
+                lambda: import_argument(actor=find_user(options["by"]), product=product, text=text)
             )
         except ArgumentFileError as error:
             lines = "\n".join(f"  {options['file']}:{p.line}: {p.message}" for p in error.problems)
-            raise CommandError(f"Not imported: the file is not a valid argument.\n{lines}") from None
-        self.stdout.write(f"Imported {len(graph.nodes)} nodes into the argument for {product.name}.")
+            raise CommandError(
+                f"Not imported: the file is not a valid argument.\n{lines}"
+            ) from None
+        self.stdout.write(
+            f"Imported {len(graph.nodes)} nodes into the argument for {product.name}."
+        )
