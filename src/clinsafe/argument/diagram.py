@@ -62,7 +62,7 @@ def status(node: Node, report: Report) -> tuple[str, str]:
 def dot_source(argument: Argument, report: Report, url: Callable[[str], str]) -> str:
     lines = [
         "digraph argument {",
-        '  graph [rankdir=TB nodesep=0.4 ranksep=0.5 fontname="DejaVu Sans"];',
+        '  graph [rankdir=TB nodesep=0.3 ranksep=0.5 fontname="DejaVu Sans"];',
         '  node [fontname="DejaVu Sans" fontsize=10 margin="0.12,0.06"];',
         '  edge [fontname="DejaVu Sans" fontsize=9];',
     ]
@@ -71,7 +71,9 @@ def dot_source(argument: Argument, report: Report, url: Callable[[str], str]) ->
         head = node.id + (f" ({node.kind.label})" if node.kind != Kind.CLAIM else "")
         if node.kind == Kind.CLAIM and node.hazard:
             head += f" · {node.hazard}"
-        body = textwrap.fill(_short(node.text), WRAP)
+        # Circles grow with their text squared: evidence shows a short label.
+        limit = 40 if node.kind == Kind.EVIDENCE else 160
+        body = textwrap.fill(_short(node.text, limit), WRAP if limit > 40 else 16)
         label = f"{head}\n{body}\n[{words}]"
         lines.append(
             f"  {_quote(node.id)} [{SHAPES[node.kind]} fillcolor={_quote(FILLS[colour])} "
