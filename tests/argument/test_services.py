@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from clinsafe.argument import services as argument
 from clinsafe.argument.assessment import check_release, check_working
-from clinsafe.argument.graph import Declaration, Kind, Link
+from clinsafe.argument.graph import Declaration, Edge, Kind, Link
 from clinsafe.audit.models import AuditEvent
 from clinsafe.core.errors import StaleEdit
 from clinsafe.gate.evaluation import gate_report
@@ -239,7 +239,7 @@ def test_claims_are_checked_against_a_real_hazard_log(cso, tom, sam, product, re
     assert uncovered.message.startswith("H-004 (New) is in the hazard log")
 
 
-def test_the_pattern_claims_kinds_of_node_it_may_link(cso, product):
+def test_a_node_added_under_a_parent_is_linked_to_it(cso, product):
     argument.add_node(actor=cso, product=product, revision=revision(product), kind="claim",
                       text="Safe.")  # fmt: skip
     context = argument.add_node(actor=cso, product=product, revision=revision(product),
@@ -247,4 +247,15 @@ def test_the_pattern_claims_kinds_of_node_it_may_link(cso, product):
                                 link="in context of")  # fmt: skip
     graph = argument.argument_of(product).graph
     assert context.kind == Kind.CONTEXT
-    assert graph.children("G1", Link.IN_CONTEXT_OF) == [context]
+    assert [e for e in graph.edges if e.source == "G1"] == [
+        Edge("G1", context.id, Link.IN_CONTEXT_OF)
+    ]
+
+
+def test_an_argument_file_too_large_is_refused_before_it_is_read(cso, product):
+    with pytest.raises(ValidationError) as refused:
+        argument.import_argument(actor=cso, product=product, text="G1: {text: A}\n" * 200_000)
+    assert refused.value.message_dict == {
+        "text": ["An argument file is limited to 2,000,000 characters."]
+    }
+    assert argument.argument_of(product).graph.nodes == ()

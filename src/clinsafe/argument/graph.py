@@ -158,9 +158,6 @@ class Argument:
         except KeyError:
             raise KeyError(f"The argument has no node {node_id}.") from None
 
-    def children(self, node_id: str, *links: Link) -> list[Node]:
-        return [self.by_id[e.target] for e in self.edges if e.source == node_id and e.link in links]
-
     def parents(self, node_id: str, *links: Link) -> list[Node]:
         return [self.by_id[e.source] for e in self.edges if e.target == node_id and e.link in links]
 
@@ -207,7 +204,7 @@ def link_problem(source: Node, target: Node, link: Link) -> str:
 
 
 def either(kinds: Iterable[str]) -> str:
-    """ "a, b or c"."""
+    """The names of ``kinds`` joined as "a, b or c"."""
     names = sorted(str(k) for k in kinds)
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 

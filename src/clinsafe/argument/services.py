@@ -14,7 +14,7 @@ from dataclasses import asdict, replace
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -48,7 +48,7 @@ from clinsafe.audit.models import EventType
 from clinsafe.audit.services import display_name, record_event
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.records import lock_for_edit
-from clinsafe.core.services import require_appointment
+from clinsafe.core.services import product_appointments, require_appointment
 from clinsafe.gate.snapshot import digest
 from clinsafe.hazards.models import Control, ControlStatus, Hazard, HazardStatus
 from clinsafe.products.models import Product, Release
@@ -64,13 +64,14 @@ NODE_FIELDS: dict[Kind, tuple[str, ...]] = {
     Kind.DEFEATER: ("text", "defeater_kind"),
 }
 MAX_CONTENT = 20 * 1024 * 1024
+MAX_IMPORT_CHARS = 2_000_000
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def argument_of(product: Product) -> ArgumentRecord:
-    """The product's argument record, made empty the first time it is asked for."""
-    record, _ = ArgumentRecord.objects.get_or_create(product=product)
-    return record
+    """The product's argument record to read; an unsaved empty one if it has none yet, so
+    reading never writes."""
+    return ArgumentRecord.objects.filter(product=product).first() or ArgumentRecord(product=product)
 
 
 # --- nodes and links ---------------------------------------------------------------------------
@@ -99,7 +100,7 @@ def add_node(
         graph = graph.with_node(node)
         if parent or link:
             graph = _linked(graph, Edge(parent, node.id, _choice(Link, link, "link")), "parent")
-        _save(actor, record, graph, EventType.ARGUMENT_NODE_ADDED, {"node": _plain(node),
+        _save(actor, record, graph, EventType.ARGUMENT_NODE_ADDED, {"node": asdict(node),
               "parent": parent, "link": link})  # fmt: skip
     return node
 
@@ -120,7 +121,7 @@ def edit_node(
         if not diff:
             return node
         _save(actor, record, graph.with_node(node), EventType.ARGUMENT_NODE_EDITED,
-              {"node": node_id, "changes": _plain(diff)})  # fmt: skip
+              {"node": node_id, "changes": diff})  # fmt: skip
     return node
 
 
@@ -138,7 +139,7 @@ def remove_node(*, actor: Actor, product: Product, revision: int | None, node_id
                  "(eliminated, sustained or accepted as residual)."}
             )  # fmt: skip
         _save(actor, record, graph.without_node(node_id), EventType.ARGUMENT_NODE_REMOVED,
-              {"node": _plain(node)})  # fmt: skip
+              {"node": asdict(node)})  # fmt: skip
     return node
 
 
@@ -152,7 +153,7 @@ def link_nodes(
     with transaction.atomic():
         record = _lock(product, revision)
         graph = _linked(record.graph, edge, "target")
-        _save(actor, record, graph, EventType.ARGUMENT_LINKED, _plain(asdict(edge)))
+        _save(actor, record, graph, EventType.ARGUMENT_LINKED, asdict(edge))
     return edge
 
 
@@ -167,7 +168,7 @@ def unlink_nodes(
         if edge not in graph.edges:
             raise ValidationError({"link": f"{source} has no '{link}' link to {target}."})
         _save(actor, record, graph.without_edge(edge), EventType.ARGUMENT_UNLINKED,
-              _plain(asdict(edge)))  # fmt: skip
+              asdict(edge))  # fmt: skip
     return edge
 
 
@@ -220,8 +221,7 @@ def argue_over_all_hazards(*, actor: Actor, product: Product) -> list[str]:
     not closed. Adds only; what is there stays. Returns the ids of the nodes added."""
     actor = require(actor, Action.EDIT_ARGUMENT, product.organisation)
     with transaction.atomic():
-        record = argument_of(product)
-        record = lock_for_edit(record, record.revision, field="revision")
+        record = _lock_current(product)
         graph, added = argue_over_hazards(
             record.graph,
             product=product.name,
@@ -239,27 +239,27 @@ def import_argument(
     """Replace the product's argument with the one in gsn2x YAML ``text``. A file that is not
     a valid argument is refused with each line and reason, and nothing changes."""
     actor = require(actor, Action.EDIT_ARGUMENT, product.organisation)
+    if len(text) > MAX_IMPORT_CHARS:
+        raise ValidationError(
+            {"text": f"An argument file is limited to {MAX_IMPORT_CHARS:,} characters."}
+        )
     parsed = parse(text)
     problems = []
     known = set(_artefact_references(product))
+    accepted = [n for n in parsed.argument.nodes if n.status == DoubtStatus.ACCEPTED]
+    if accepted and not product_appointments(product, actor):
+        problems += [Problem(parsed.lines[n.id], f"{n.id} is accepted as residual; only the "
+                             "product's CSO may import that") for n in accepted]  # fmt: skip
     for node in parsed.argument.nodes:
-        where = parsed.lines[node.id]
         if node.artefact and node.artefact not in known:
-            problems.append(Problem(where, f"{node.id} points at {node.artefact}, which is not "
-                                    f"recorded for {product.name}"))  # fmt: skip
-        if node.status == DoubtStatus.ACCEPTED:
-            try:
-                require_appointment(actor, product)
-            except PermissionDenied:
-                problems.append(Problem(where, f"{node.id} is accepted as residual; only the "
-                                        "product's CSO may import that"))  # fmt: skip
+            message = (
+                f"{node.id} points at {node.artefact}, which is not recorded for {product.name}"
+            )
+            problems.append(Problem(parsed.lines[node.id], message))
     if problems:
-        raise ArgumentFileError(problems)
+        raise ArgumentFileError(sorted(problems, key=lambda p: p.line))
     with transaction.atomic():
-        record = argument_of(product)
-        record = lock_for_edit(
-            record, record.revision if revision is None else revision, field="revision"
-        )
+        record = _lock(product, revision) if revision is not None else _lock_current(product)
         before = {n.id for n in record.graph.nodes}
         after = {n.id for n in parsed.argument.nodes}
         _save(actor, record, parsed.argument, EventType.ARGUMENT_IMPORTED, {
@@ -329,7 +329,7 @@ def record_artefact(
         raise ValidationError({"kind": f"Choose one of: {', '.join(ArtefactKind.labels)}."})
     artefact.full_clean(exclude=["number"])
     with transaction.atomic():
-        record = ArgumentRecord.objects.select_for_update().get(pk=argument_of(product).pk)
+        record = _lock_current(product)
         artefact.number = record.next_artefact_number
         record.next_artefact_number += 1
         record.save(update_fields=["next_artefact_number"])
@@ -447,7 +447,19 @@ def review_artefact_version(*, actor: Actor, version: ArtefactVersion) -> Artefa
 
 
 def _lock(product: Product, revision: int | None) -> ArgumentRecord:
-    return lock_for_edit(argument_of(product), revision, field="revision")
+    """The argument, locked, refused if it moved on from the ``revision`` the editor loaded."""
+    return lock_for_edit(_stored(product), revision, field="revision")
+
+
+def _lock_current(product: Product) -> ArgumentRecord:
+    """The argument as it is now, locked until the transaction ends."""
+    return ArgumentRecord.objects.select_for_update().get(pk=_stored(product).pk)
+
+
+def _stored(product: Product) -> ArgumentRecord:
+    """The product's argument record, made empty the first time it is written to."""
+    record, _ = ArgumentRecord.objects.get_or_create(product=product)
+    return record
 
 
 def _save(
@@ -652,13 +664,3 @@ def _choice(enum: Any, value: str, field: str) -> Any:
         raise ValidationError(
             {field: f"{value!r} is not one of: {', '.join(e.value for e in enum)}."}
         ) from None
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Node):
-        value = asdict(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return str(value) if hasattr(value, "value") and isinstance(value, str) else value

@@ -30,8 +30,6 @@ from clinsafe.gate.views import release_or_404
 from clinsafe.hazards.views import product_or_404, product_page
 from clinsafe.products.models import Product
 
-MAX_IMPORT = 2 * 1024 * 1024
-
 
 def _page(request: HttpRequest, product: Product, checked: Checked, **context: Any) -> HttpResponse:
     """The argument page, for the working argument or the one put forward for a release."""
@@ -111,18 +109,12 @@ def argument_import(request: HttpRequest, slug: str) -> HttpResponse:
     form = argument_forms.ImportForm(request.POST or None, request.FILES or None)
     problems: list[Any] = []
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         try:
-            if upload.size > MAX_IMPORT:
-                raise ValidationError({"file": "An argument file is limited to 2 MB."})
-            text = upload.read().decode("utf-8")
+            text = form.cleaned_data["file"].read().decode("utf-8")
             graph = run_service(form, lambda: services.import_argument(
                 actor=request.user, product=product, text=text))  # fmt: skip
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text.")
-            graph = None
-        except ValidationError as error:
-            form.add_error("file", error.message_dict["file"])
             graph = None
         except ArgumentFileError as error:
             problems = error.problems
@@ -374,15 +366,11 @@ def _try(request: HttpRequest, action: Callable[[], Any]) -> Any:
     """Call a service for a button; tell the person why if it refuses."""
     try:
         return action()
-    except (ValidationError, StaleEdit, PermissionDenied) as error:
-        text = (
-            " ".join(m for msgs in error.message_dict.values() for m in msgs)
-            if isinstance(error, ValidationError) and hasattr(error, "error_dict")
-            else " ".join(error.messages) if isinstance(error, ValidationError)
-            else str(error)
-        )  # fmt: skip
-        messages.error(request, text)
-        return None
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except (StaleEdit, PermissionDenied) as error:
+        messages.error(request, str(error))
+    return None
 
 
 def _allowed(action: Callable[[], Any]) -> Any:
