@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "clinsafe.gate",
     "clinsafe.argument",
     "clinsafe.health",
+    "clinsafe.reports",
 ]
 
 MIDDLEWARE = [

@@ -89,20 +89,29 @@ def dot_source(argument: Argument, report: Report, url: Callable[[str], str]) ->
 
 def render_svg(argument: Argument, report: Report, url: Callable[[str], str]) -> str:
     """The diagram as an SVG element for a page (no XML prolog)."""
+    svg = _dot(dot_source(argument, report, url), "svg").decode()
+    return svg[svg.index("<svg") :]
+
+
+def render_png(argument: Argument, report: Report) -> bytes:
+    """The diagram as a PNG image, for documents that cannot hold SVG (Word)."""
+    return _dot(dot_source(argument, report, lambda node_id: ""), "png", "-Gdpi=110")
+
+
+def _dot(source: str, output_format: str, *options: str) -> bytes:
     dot = shutil.which("dot")
     if dot is None:
         raise DiagramUnavailable("Graphviz is not installed on the server (the 'dot' command).")
     result = subprocess.run(  # noqa: S603 - fixed command, DOT on stdin
-        [dot, "-Tsvg"],
-        input=dot_source(argument, report, url).encode(),
+        [dot, f"-T{output_format}", *options],
+        input=source.encode(),
         capture_output=True,
         timeout=RENDER_SECONDS,
         check=False,
     )
     if result.returncode != 0:
         raise DiagramUnavailable(f"Graphviz could not draw the argument: {result.stderr.decode()}")
-    svg = result.stdout.decode()
-    return svg[svg.index("<svg") :]
+    return result.stdout
 
 
 @dataclass

@@ -59,6 +59,12 @@ class EventType(models.TextChoices):
     ARTEFACT_VERSION_ADDED = "artefact.version_added", "Evidence artefact version added"
     ARTEFACT_CONTENT_RECORDED = "artefact.content_recorded", "Evidence artefact content recorded"
     ARTEFACT_REVIEWED = "artefact.reviewed", "Evidence artefact reviewed"
+    COMPLIANCE_ASSESSED = "compliance.assessed", "DCB0129 compliance assessment recorded"
+    COMPLIANCE_SIGNED = "compliance.signed", "DCB0129 compliance assessment signed"
+    PLAN_APPROVED = "plan.approved", "Clinical Risk Management Plan approved"
+    DOCUMENT_ISSUED = "document.issued", "Document issued"
+    HAZARD_LOG_IMPORTED = "hazard_log.imported", "Hazard log imported from a spreadsheet"
+    SUPPLIER_BUNDLE_IMPORTED = "supplier_bundle.imported", "Supplier bundle imported"
     ACCEPTANCE_POLICY_CHANGED = (
         "organisation.acceptance_policy_changed",
         ("Risk acceptance levels changed"),

@@ -40,6 +40,10 @@ class Action(StrEnum):
     PUT_FORWARD_ARGUMENT = "put the safety argument forward for a release"
     RECORD_EVIDENCE = "record evidence artefacts"
     REVIEW_EVIDENCE = "review an evidence artefact"
+    ASSESS_COMPLIANCE = "assess and sign a release's DCB0129 compliance"
+    APPROVE_PLAN = "approve the Clinical Risk Management Plan"
+    IMPORT_HAZARD_LOG = "import a hazard log from a spreadsheet"
+    IMPORT_SUPPLIER_BUNDLE = "import a supplier's safety bundle"
 
 
 _CLINICAL = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.REVIEWER})
@@ -82,6 +86,12 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.PUT_FORWARD_ARGUMENT: _CSOS,
     Action.RECORD_EVIDENCE: _CONTRIBUTORS,
     Action.REVIEW_EVIDENCE: _CONTRIBUTORS,
+    # The CSO's own declarations; services also require a CSO appointment in force.
+    Action.ASSESS_COMPLIANCE: _CSOS,
+    Action.APPROVE_PLAN: _CSOS,
+    # An import assesses risk, so only clinicians may run it.
+    Action.IMPORT_HAZARD_LOG: _CLINICAL,
+    Action.IMPORT_SUPPLIER_BUNDLE: _CSOS | {Role.ADMIN},
 }
 
 # Whoever makes a request: services refuse anyone who is not a signed-in member.

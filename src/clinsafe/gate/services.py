@@ -5,6 +5,7 @@ and records its audit event; the web views, the API and the CLI call these."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -171,8 +172,8 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
                     {"rationale": "Give the benefit-risk justification: why the clinical "
                      "benefit outweighs this residual risk."}
                 )  # fmt: skip
-        _check_password(actor, password)
-        acceptance = _sign(
+        check_signing_password(actor, password)
+        acceptance = sign_record(
             RiskAcceptance(
                 hazard=current,
                 rating=rating,
@@ -198,6 +199,17 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
 
 # --- releases ------------------------------------------------------------------------------
 
+# Steps other capabilities take, in the same transaction, when a CSO signs a release off
+# (the documents issue the release's Safety Case Report and Hazard Log).
+SignOffStep = Callable[[User, Release, SignOff], None]
+SIGN_OFF_STEPS: list[SignOffStep] = []
+
+
+def add_sign_off_step(step: SignOffStep) -> SignOffStep:
+    SIGN_OFF_STEPS.append(step)
+    return step
+
+
 
 def sign_off_release(*, actor: Actor, release: Release, password: str, statement: str) -> SignOff:
     """The CSO approves the release as it stands. Refused until the CSO has reviewed every
@@ -217,9 +229,9 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
                 {"__all__": "You cannot sign what you have not looked at: review "
                  f"{', '.join(waiting)} first."}
             )  # fmt: skip
-        _check_password(actor, password)
+        check_signing_password(actor, password)
         role = appointment.get_role_display()
-        sign_off = _sign(
+        sign_off = sign_record(
             SignOff(release=release),
             actor,
             role,
@@ -228,6 +240,8 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
             evaluation.snapshot,
         )
         _record(EventType.RELEASE_SIGNED_OFF, actor, release, sign_off)
+        for step in SIGN_OFF_STEPS:
+            step(actor, release, sign_off)
     return sign_off
 
 
@@ -246,9 +260,9 @@ def block_release(*, actor: Actor, release: Release, password: str, reasons: str
     with transaction.atomic():
         release = _lock_open_release(release)
         evaluation = evaluate(release)
-        _check_password(actor, password)
+        check_signing_password(actor, password)
         role = appointment.get_role_display()
-        block = _sign(
+        block = sign_record(
             Block(release=release),
             actor,
             role,
@@ -312,9 +326,9 @@ def override_release(
         decision = evaluation.decision
         if decision.decision == Decision.APPROVED:
             raise ValidationError({"__all__": "The gate already approves this release."})
-        _check_password(actor, password)
+        check_signing_password(actor, password)
         gate = report(evaluation)
-        override = _sign(
+        override = sign_record(
             Override(
                 release=release,
                 overridden={
@@ -377,14 +391,14 @@ def record_released(*, actor: Actor, release: Release) -> Release:
 # --- shared steps --------------------------------------------------------------------------
 
 
-def _check_password(actor: User, password: str) -> None:
+def check_signing_password(actor: User, password: str) -> None:
     if not password or not actor.check_password(password):
         raise ValidationError(
             {"password": "The password is not correct. Signing needs your own password."}
         )
 
 
-def _sign(
+def sign_record(
     record: Signed, actor: User, role: str, meaning: str, statement: str, snapshot: dict[str, Any]
 ) -> Any:
     record.signer = actor

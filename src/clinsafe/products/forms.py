@@ -23,6 +23,12 @@ class ProductDescriptionForm(NHSForm):
     care_settings = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     intended_users = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
     patient_groups = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    third_party_products = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Products from other makers it uses or connects to, one a line; the safety "
+        "case report and the DTAC answers list them.",
+    )
     lifecycle_status = forms.ChoiceField(
         choices=LifecycleStatus.choices, widget=forms.RadioSelect, label="Lifecycle"
     )
@@ -49,7 +55,8 @@ class ProductEditForm(ProductDescriptionForm, VersionedForm):
 
 
 def product_initial(product: Product) -> dict[str, Any]:
-    fields = ("name", "intended_use", "care_settings", "intended_users", "patient_groups")
+    fields = ("name", "intended_use", "care_settings", "intended_users", "patient_groups",
+              "third_party_products")  # fmt: skip
     return {
         **{f: getattr(product, f) for f in fields},
         "lifecycle_status": product.lifecycle_status,

@@ -38,6 +38,9 @@ class Product(models.Model):
     care_settings = models.TextField(blank=True, help_text="Where it is used, e.g. acute wards.")
     intended_users = models.TextField(blank=True, help_text="Who uses it, e.g. prescribers.")
     patient_groups = models.TextField(blank=True, help_text="Whose care it touches.")
+    third_party_products = models.TextField(
+        blank=True, help_text="Products from other makers it uses or connects to, one a line."
+    )
     lifecycle_status = models.CharField(
         max_length=20, choices=LifecycleStatus.choices, default=LifecycleStatus.IN_DEVELOPMENT
     )

@@ -20,6 +20,7 @@ EDITABLE_FIELDS = (
     "care_settings",
     "intended_users",
     "patient_groups",
+    "third_party_products",
     "lifecycle_status",
 )
 

@@ -1,0 +1,738 @@
+"""The documents people expect, built from the records as `Document`s.
+
+Each builder reads what it needs once and says plainly when something is not recorded,
+so a document never implies more than the records hold.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from clinsafe.argument.assessment import check_release
+from clinsafe.audit.services import display_name
+from clinsafe.argument.diagram import DiagramUnavailable, outline, render_png, render_svg
+from clinsafe.core.cso import CsoPosition, cso_position
+from clinsafe.core.models import Membership, ProfessionalRegistration
+from clinsafe.gate.evaluation import evaluate, report
+from clinsafe.gate.models import Signed
+from clinsafe.hazards.models import HazardStatus
+from clinsafe.products.models import Product, Release
+from clinsafe.reports import dcb0129
+from clinsafe.reports.document import (
+    Document,
+    Figure,
+    Items,
+    Paragraph,
+    Section,
+    SignatureRow,
+    Table,
+)
+from clinsafe.reports.models import ComplianceStatus, DocumentKind, IssuedDocument
+from clinsafe.reports.records import Estimate, HazardRow, LogRecords, read_log
+from clinsafe.reports.services import PlanStatus, compliance_of, plan_status
+from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
+
+DRAFT = "Draft: generated live from the records"
+SERIOUS_RATING = 3
+
+
+# --- Clinical Safety Case Report -----------------------------------------------------------
+
+
+def safety_case_report(release: Release, status: str = DRAFT) -> Document:
+    product = release.product
+    records = read_log(product)
+    evaluation = evaluate(release, records.gate_log)
+    gate = report(evaluation)
+    doc = Document(
+        kind=DocumentKind.SAFETY_CASE_REPORT,
+        title="Clinical Safety Case Report",
+        product=product.name,
+        version=release.version,
+        date=timezone.localdate(),
+        status=status,
+        signatures=_signatures(
+            [s for s in (evaluation.sign_off,) if s] + evaluation.blocks + evaluation.overrides,
+            evaluation.snapshot_hash,
+        ),
+    )
+    doc.section(
+        "Purpose and scope",
+        Paragraph(
+            f"This report presents the clinical safety case for {product.name} release "
+            f"{release.version}, made by {product.organisation.name} under DCB0129. It sets out "
+            "the argument and evidence that the release is acceptably safe for its intended "
+            "use, the hazards that remain and how their risk is controlled and accepted, and "
+            "what a deploying organisation must do under DCB0160."
+        ),
+    )
+    doc.sections.append(_system_description(product))
+    doc.sections.append(_risk_management_system(product, records.gate_log.position))
+    doc.section(
+        "Hazard identification method",
+        Paragraph(
+            "Hazards are identified by the product's clinical and engineering team in "
+            "structured workshops and reviews of each change, and from incidents and "
+            "feedback after go-live. Each hazard is recorded with its causes, effects and "
+            "potential clinical harm, assessed on the risk matrix of the Clinical Risk "
+            "Management Plan before and after controls, and reviewed by the CSO."
+        ),
+        Paragraph(
+            f"The hazard log holds {len(records.hazards)} hazards and "
+            f"{len(records.controls)} controls."
+        ),
+    )
+    doc.sections.append(_argument_section(release))
+    doc.sections.append(_summary_by_rating(records))
+    doc.sections.append(_serious_hazards(records))
+    doc.sections.append(_outstanding(records, gate))
+    doc.sections.append(_transferred_controls(records))
+    doc.section("Third-party products", _third_party(product))
+    doc.section(
+        "Incidents since the last report",
+        Paragraph(_incidents_since(release)),
+    )
+    doc.sections.append(_configuration(release))
+    doc.sections.append(_compliance_section(release))
+    doc.sections.append(_decision_section(gate))
+    doc.sections.append(_document_control(product, DocumentKind.SAFETY_CASE_REPORT))
+    return doc
+
+
+def _system_description(product: Product) -> Section:
+    return Section(
+        "System description and intended use",
+        [
+            Paragraph(product.intended_use or "Not recorded.", label="Intended use:"),
+            Paragraph(product.care_settings or "Not recorded.", label="Care settings:"),
+            Paragraph(product.intended_users or "Not recorded.", label="Intended users:"),
+            Paragraph(product.patient_groups or "Not recorded.", label="Patient groups:"),
+            Paragraph(product.get_lifecycle_status_display(), label="Lifecycle:"),
+        ],
+    )
+
+
+def _risk_management_system(product: Product, position: CsoPosition) -> Section:
+    plan = plan_status(product)
+    section = Section(
+        "Clinical risk management system and team",
+        [
+            Paragraph(
+                f"Clinical risk is managed under the product's Clinical Risk Management Plan "
+                f"({plan.summary}), on the risk matrix of the {NHS_EXAMPLE_SCHEME.name}."
+            ),
+            _cso_table(position),
+            _team_table(product),
+        ],
+    )
+    return section
+
+
+def _cso_table(position: CsoPosition) -> Table:
+    facts = position.facts
+    if facts is None:
+        return Table(("", ""), (), caption="Clinical Safety Officer", empty="No CSO is appointed.")
+    registration = facts.registration
+    rows = [
+        ("Name", facts.name),
+        (
+            "Profession and registration",
+            f"{registration.profession}, {registration.regulator} {registration.number}"
+            + (f" (expires {registration.expires_on:%Y-%m-%d})" if registration.expires_on else "")
+            if registration
+            else "No professional registration recorded.",
+        ),
+        ("Registration current", "Yes" if position.registration_current else "No"),
+        (
+            "Clinical risk management training",
+            f"Last completed {facts.last_training_on:%Y-%m-%d}"
+            if facts.last_training_on
+            else "None recorded.",
+        ),
+        ("Protected time", f"{facts.protected_hours_per_week} hours a week"),
+        ("Authority to block a release", "Yes" if facts.can_block_release else "No"),
+    ]
+    if position.deputies:
+        rows.append(("Deputies", ", ".join(_name(d.user) for d in position.deputies)))
+    return Table(("", ""), tuple(rows), caption="Clinical Safety Officer")
+
+
+def _team_table(product: Product) -> Table:
+    members = Membership.objects.filter(organisation=product.organisation).select_related("user")
+    return Table(
+        ("Person", "Role"),
+        tuple((_name(m.user), m.get_role_display()) for m in members.order_by("user__last_name")),
+        caption="Clinical risk management team",
+        empty="No members recorded.",
+    )
+
+
+def _argument_section(release: Release) -> Section:
+    section = Section("The safety argument")
+    checked = check_release(release)
+    if checked is None:
+        return section.add(
+            Paragraph("No safety argument has been put forward for this release.")
+        )
+    snapshot = checked.snapshot
+    assert snapshot is not None
+    section.add(
+        Paragraph(
+            f"Argument revision {snapshot.argument_revision}, put forward by "
+            f"{snapshot.taken_by_name} on {snapshot.taken_at:%Y-%m-%d}; SHA-256 "
+            f"{snapshot.digest}. Confidence: {checked.report.confidence}. "
+            f"{len(checked.report.errors)} errors and "
+            f"{len(checked.report.findings) - len(checked.report.errors)} warnings."
+        )
+    )
+    try:
+        svg = render_svg(checked.argument, checked.report, lambda node_id: "")
+        section.add(
+            Figure(svg, render_png(checked.argument, checked.report), "The argument in GSN.")
+        )
+    except DiagramUnavailable as error:
+        section.add(Paragraph(f"The diagram could not be drawn: {error}"))
+    roots, outside = outline(checked.argument, checked.report)
+    lines: list[str] = []
+
+    def walk(items: Iterable, depth: int) -> None:  # type: ignore[type-arg]
+        for item in items:
+            relation = f"{str(item.link).capitalize()}: " if item.link else ""
+            lines.append(
+                f"{'  ' * depth}{relation}{item.node.id} ({item.node.kind.label}) "
+                f"{item.node.text} [{item.words}]"
+            )
+            if not item.repeated:
+                walk(item.children, depth + 1)
+
+    walk(roots, 0)
+    lines += [f"{n.id} ({n.kind.label}, outside the argument) {n.text}" for n in outside]
+    section.add(Items(tuple(lines)))
+    if checked.report.findings:
+        section.add(
+            Table(
+                ("Rule", "Severity", "Node", "Finding"),
+                tuple(
+                    (f.rule, str(f.severity), f.node or "—", f.message)
+                    for f in checked.report.findings
+                ),
+                caption="Findings of the checks",
+            )
+        )
+    return section
+
+
+def _summary_by_rating(records: LogRecords) -> Section:
+    groups = records.by_residual_rating()
+    rows = []
+    for rating in [*reversed(NHS_EXAMPLE_SCHEME.ratings), None]:
+        hazards = groups.get(rating, [])
+        word = NHS_EXAMPLE_SCHEME.acceptability(rating).word if rating else "Not yet assessed"
+        rows.append(
+            (str(rating) if rating else "—", word, str(len(hazards)),
+             ", ".join(h.reference for h in hazards) or "—")  # fmt: skip
+        )
+    return Section(
+        "Summary of hazards by residual risk",
+        [Table(("Residual rating", "Meaning", "Hazards", "References"), tuple(rows))],
+    )
+
+
+def _serious_hazards(records: LogRecords) -> Section:
+    section = Section(f"Hazards with residual rating {SERIOUS_RATING} or above")
+    serious = [
+        h for h in records.hazards if h.residual and h.residual.rating >= SERIOUS_RATING
+    ]
+    if not serious:
+        section.add(Paragraph(f"No hazard has a residual rating of {SERIOUS_RATING} or above."))
+    for hazard in serious:
+        section.subsections.append(Section(f"{hazard.reference} {hazard.title}", _in_full(hazard)))
+    return section
+
+
+def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
+    return [
+        Paragraph(hazard.description, label="Hazard:"),
+        Paragraph("; ".join(hazard.causes) or "None recorded.", label="Causes:"),
+        Paragraph("; ".join(hazard.effects) or "None recorded.", label="Effects:"),
+        Paragraph(hazard.harm or "Not recorded.", label="Potential clinical harm:"),
+        Paragraph(_estimate(hazard.initial), label="Initial risk:"),
+        Paragraph(_estimate(hazard.residual), label="Residual risk:"),
+        Table(
+            ("Control", "Type", "Status", "Verification"),
+            tuple(
+                (f"{c.reference} {c.description}", c.kind_label, c.status,
+                 c.verification_evidence or c.verification_link or "None recorded")  # fmt: skip
+                for c in hazard.controls
+            ),
+            caption="Controls",
+            empty="No controls.",
+        ),
+        Paragraph(
+            hazard.acceptance.words if hazard.acceptance else "Not accepted.",
+            label="Acceptance:",
+        ),
+    ]
+
+
+def _outstanding(records: LogRecords, gate: dict[str, Any]) -> Section:
+    open_hazards = [h for h in records.hazards if h.status == HazardStatus.OPEN]
+    unverified = [c for c in records.controls if c.status != "verified" and not c.transferred]
+    rules = [r for r in gate["rules"] if r["outcome"] != "passed"]
+    return Section(
+        "Outstanding issues and actions",
+        [
+            Table(
+                ("Hazard", "Owner", "Residual risk"),
+                tuple(
+                    (f"{h.reference} {h.title}", h.owner or "No owner", _estimate(h.residual))
+                    for h in open_hazards
+                ),
+                caption="Open hazards",
+                empty="No hazard is open.",
+            ),
+            Table(
+                ("Control", "Owner", "Status"),
+                tuple((f"{c.reference} {c.description}", c.owner or "No owner", c.status)
+                      for c in unverified),  # fmt: skip
+                caption="Controls not yet verified",
+                empty="Every control is verified.",
+            ),
+            Table(
+                ("Gate rule", "Outcome", "What to do"),
+                tuple((r["title"], r["outcome"], r["message"]) for r in rules),
+                caption="Release gate rules not met",
+                empty="Every gate rule is met.",
+            ),
+        ],
+    )
+
+
+def _transferred_controls(records: LogRecords) -> Section:
+    transferred = [c for c in records.controls if c.transferred]
+    return Section(
+        "Controls the deploying organisation must put in place",
+        [
+            Paragraph(
+                "Under DCB0160 the deploying organisation must implement these controls, and "
+                "record their implementation in its own safety case."
+            ),
+            Table(
+                ("Control", "For hazards", "Description"),
+                tuple((c.reference, ", ".join(c.hazards), c.description) for c in transferred),
+                empty="No controls are transferred to the deploying organisation.",
+            ),
+        ],
+    )
+
+
+def _third_party(product: Product) -> Paragraph | Items:
+    lines = [line.strip() for line in product.third_party_products.splitlines() if line.strip()]
+    return Items(tuple(lines)) if lines else Paragraph("None.")
+
+
+def _incidents_since(release: Release) -> str:
+    previous = (
+        IssuedDocument.objects.filter(
+            product=release.product, kind=DocumentKind.SAFETY_CASE_REPORT
+        )
+        .exclude(release=release)
+        .order_by("-issued_at")
+        .first()
+    )
+    since = f"since the report of {previous.issued_at:%Y-%m-%d}" if previous else "to date"
+    return f"No safety incidents are recorded against {release.product.name} {since}."
+
+
+def _configuration(release: Release) -> Section:
+    return Section(
+        "Release configuration",
+        [
+            Paragraph(release.build_identifier or "Not recorded.", label="Build identifier:"),
+            Paragraph(release.summary or "Not recorded.", label="Summary of changes:"),
+            Table(("Component", "Version"), tuple(sorted(release.components.items())),
+                  caption="Components", empty="No components recorded."),  # fmt: skip
+            Table(
+                ("Setting", "Value"),
+                tuple((k, str(v)) for k, v in sorted(release.safety_settings.items())),
+                caption="Safety-relevant settings",
+                empty="No safety-relevant settings recorded.",
+            ),
+            Table(
+                ("Hazard", "Change"),
+                tuple(
+                    (f"{link.hazard.reference} {link.hazard.title}", link.get_change_display())
+                    for link in release.hazard_links.select_related("hazard")
+                ),
+                caption="Hazards this release adds, changes or affects",
+                empty="None listed.",
+            ),
+        ],
+    )
+
+
+def _compliance_section(release: Release) -> Section:
+    section = Section("DCB0129 compliance assessment")
+    compliance = compliance_of(release)
+    if compliance.assessment is None:
+        return section.add(Paragraph("No compliance assessment is recorded for this release."))
+    section.add(Paragraph(compliance.summary))
+    answers = compliance.assessment.answers
+    section.add(
+        Table(
+            ("Clause", "Requirement", "Assessment", "Evidence"),
+            tuple(
+                (
+                    r.clause,
+                    r.title,
+                    ComplianceStatus(answers[r.clause]["status"]).label
+                    if r.clause in answers
+                    else "Not assessed",
+                    answers.get(r.clause, {}).get("evidence", ""),
+                )
+                for r in dcb0129.REQUIREMENTS
+            ),
+        )
+    )
+    return section
+
+
+def _decision_section(gate: dict[str, Any]) -> Section:
+    section = Section(
+        "Release decision and the CSO's statement",
+        [Paragraph(f"{gate['decision'].capitalize()}: {gate['message']}", label="Gate decision:")],
+    )
+    sign_off = gate["sign_off"]
+    if sign_off:
+        stale = " This sign-off is stale: the records changed since." if sign_off["stale"] else ""
+        section.add(
+            Paragraph(
+                f"{sign_off['statement']} — {sign_off['signer']}, {sign_off['role']}, "
+                f"{sign_off['signed_at']}.{stale}",
+                label="CSO's statement:",
+            )
+        )
+    else:
+        section.add(Paragraph("The CSO has not signed the release off.", label="CSO's statement:"))
+    for block in gate["blocks"]:
+        state = "open" if block["open"] else f"lifted by {block['lifted_by']}"
+        section.add(
+            Paragraph(f"{block['statement']} ({block['signer']}, {state})", label="CSO block:")
+        )
+    for override in gate["overrides"]:
+        section.add(
+            Paragraph(
+                f"{override['statement']} ({override['signer']}, {override['role']}, "
+                f"{override['signed_at']})",
+                label="Override by the accountable executive:",
+            )
+        )
+    return section
+
+
+def _document_control(product: Product, kind: str) -> Section:
+    issued = IssuedDocument.objects.filter(product=product, kind=kind).select_related("release")
+    return Section(
+        "Document control",
+        [
+            Paragraph(
+                "Generated by clinsafe from the product's records. An issued version is "
+                "kept byte for byte; its SHA-256 below identifies it."
+            ),
+            Table(
+                ("Version", "Release", "Issued", "By", "SHA-256"),
+                tuple(
+                    (str(d.document_version), d.release.version if d.release else "—",
+                     f"{d.issued_at:%Y-%m-%d %H:%M}", d.issued_by_name, d.sha256)  # fmt: skip
+                    for d in issued
+                ),
+                caption="Issued versions",
+                empty="No version has been issued yet.",
+            ),
+        ],
+    )
+
+
+# --- Hazard Log ----------------------------------------------------------------------------
+
+
+def hazard_log_document(product: Product, release: Release | None = None,
+                        status: str = DRAFT) -> Document:  # fmt: skip
+    records = read_log(product)
+    doc = Document(
+        kind=DocumentKind.HAZARD_LOG,
+        title="Hazard Log",
+        product=product.name,
+        version=release.version if release else "",
+        date=timezone.localdate(),
+        status=status,
+    )
+    if release is not None:
+        evaluation = evaluate(release, records.gate_log)
+        doc.signatures = _signatures(
+            [s for s in (evaluation.sign_off,) if s], evaluation.snapshot_hash
+        )
+    doc.section(
+        "About this log",
+        Paragraph(
+            f"Every hazard of {product.name} not withdrawn, with its causes, effects, "
+            "potential harm, risk before and after controls on the "
+            f"{NHS_EXAMPLE_SCHEME.name}, controls, status, owner and acceptance."
+        ),
+        _summary_by_rating(records).blocks[0],
+    )
+    hazards = doc.section("Hazards")
+    for hazard in records.hazards:
+        hazards.subsections.append(
+            Section(
+                f"{hazard.reference} {hazard.title}",
+                [
+                    *_in_full(hazard),
+                    Paragraph(
+                        hazard.status_label + (f" ({hazard.status_reason})"
+                                                     if hazard.status_reason else ""),
+                        label="Status:",
+                    ),  # fmt: skip
+                    Paragraph(hazard.owner or "No owner", label="Owner:"),
+                ],
+            )
+        )
+    if not records.hazards:
+        hazards.add(Paragraph("The hazard log is empty."))
+    doc.section(
+        "Controls",
+        Table(
+            ("Control", "Type", "Origin", "Status", "Hazards", "Verification"),
+            tuple(
+                (f"{c.reference} {c.description}", c.kind_label, c.origin, c.status,
+                 ", ".join(c.hazards), c.verification_evidence or c.verification_link or "—")
+                for c in records.controls
+            ),  # fmt: skip
+            empty="No controls.",
+        ),
+    )
+    doc.sections.append(_document_control(product, DocumentKind.HAZARD_LOG))
+    return doc
+
+
+# --- Clinical Risk Management Plan -----------------------------------------------------------
+
+
+def risk_management_plan(product: Product) -> Document:
+    plan = plan_status(product)
+    position = cso_position(product)
+    doc = Document(
+        kind=DocumentKind.PLAN,
+        title="Clinical Risk Management Plan",
+        product=product.name,
+        version=f"plan version {plan.version}",
+        date=timezone.localdate(),
+        status=plan.summary,
+        signatures=[_row(a, a.snapshot_hash != plan.basis_hash) for a in plan.approvals[:1]],
+    )
+    doc.section(
+        "Scope",
+        Paragraph(
+            f"This plan sets out how {product.organisation.name} manages the clinical risk of "
+            f"{product.name} through its life, under DCB0129: from design, through each "
+            "release, to use and decommissioning."
+        ),
+        *_system_description(product).blocks,
+    )
+    doc.section(
+        "Roles, people and competence",
+        Paragraph(
+            "Top management is accountable for the process and appoints the Clinical Safety "
+            "Officer, who approves this plan, the safety case and each release, and may block "
+            "a release. Clinical reviewers assess hazards; engineers raise hazards and "
+            "controls and record evidence; the accountable executive accepts rating-4 risk."
+        ),
+        _cso_table(position),
+        _team_table(product),
+        _competence_table(product),
+    )
+    doc.section(
+        "Risk matrix and acceptability criteria",
+        _matrix_table(),
+        Table(
+            ("Rating", "Meaning", "Accepted by"),
+            tuple(
+                (str(r), NHS_EXAMPLE_SCHEME.acceptability(r).meaning,
+                 product.organisation.acceptance_policy.level(r).label)  # fmt: skip
+                for r in NHS_EXAMPLE_SCHEME.ratings
+            ),
+        ),
+        Table(("Severity", "Meaning"), tuple((s.label, s.meaning) for s in reversed(Severity))),
+        Table(
+            ("Likelihood", "Meaning"), tuple((lk.label, lk.meaning) for lk in reversed(Likelihood))
+        ),
+    )
+    doc.section(
+        "Activities and when they happen",
+        Table(
+            ("Activity", "When", "Who"),
+            (
+                ("Hazard identification", "At design, and for every change", "Whole team"),
+                ("Risk estimation and evaluation", "When a hazard is raised or changes",
+                 "Clinical reviewers and the CSO"),
+                ("Control and verification", "Before the release that relies on it",
+                 "Engineers; verified with evidence"),
+                ("Safety argument put forward", "For each release", "The CSO"),
+                ("Review of rating 3+ and changed hazards", "Before each sign-off", "The CSO"),
+                ("Residual risk acceptance", "Before each release", "The CSO or the executive"),
+                ("Safety Case Report and Hazard Log issued", "At each sign-off", "The CSO"),
+                ("DCB0129 compliance assessment", "For each release", "The CSO"),
+                ("Review of this process", "At least yearly", "The CSO and top management"),
+            ),  # fmt: skip
+        ),
+    )
+    doc.section(
+        "How incidents and changes feed back",
+        Paragraph(
+            "Safety incidents reported after go-live are triaged by the CSO or a clinical "
+            "reviewer, linked to the hazards they realise (or raise new ones), and the linked "
+            "hazards are re-assessed. Every change is assessed for its safety impact; a change "
+            "that alters clinical risk gets a new release through the gate and a new Safety "
+            "Case Report. This plan is re-approved when the CSO appointment, the intended use "
+            "or the risk scheme changes."
+        ),
+    )
+    doc.sections.append(_plan_control(plan))
+    return doc
+
+
+def _competence_table(product: Product) -> Table:
+    rows = []
+    members = Membership.objects.filter(organisation=product.organisation).select_related("user")
+    for member in members.order_by("user__last_name").distinct():
+        user = member.user
+        registration = ProfessionalRegistration.objects.filter(user=user).first()
+        training = user.trainings.order_by("-completed_on").first()
+        rows.append(
+            (
+                _name(user),
+                f"{registration.profession} ({registration.regulator_name} {registration.number})"
+                if registration
+                else "—",
+                f"{training.course}, {training.completed_on:%Y-%m-%d}" if training else "—",
+            )
+        )
+    unique = tuple(dict.fromkeys(rows))
+    return Table(("Person", "Registration", "Latest training"), unique,
+                 caption="Competence", empty="No members.")  # fmt: skip
+
+
+def _matrix_table() -> Table:
+    return Table(
+        ("Likelihood", *(s.label for s in Severity)),
+        tuple(
+            (lk.label, *(str(NHS_EXAMPLE_SCHEME.rating(s, lk)) for s in Severity))
+            for lk in reversed(Likelihood)
+        ),
+        caption=f"Risk matrix: {NHS_EXAMPLE_SCHEME.name}",
+    )
+
+
+def _plan_control(plan: PlanStatus) -> Section:
+    return Section(
+        "Document control",
+        [
+            Table(
+                ("Plan version", "Approved by", "When", "Basis SHA-256"),
+                tuple(
+                    (str(a.plan_version), a.signer_name, f"{a.signed_at:%Y-%m-%d %H:%M}",
+                     a.snapshot_hash)  # fmt: skip
+                    for a in plan.approvals
+                ),
+                caption="Approved versions",
+                empty="No version has been approved yet.",
+            ),
+            Items(tuple(plan.reasons)) if plan.reasons else Paragraph(plan.summary),
+        ],
+    )
+
+
+# --- DTAC ----------------------------------------------------------------------------------
+
+
+def dtac_answers(product: Product, links: dict[str, str]) -> Document:
+    """Answers to DTAC section C1 (clinical safety). ``links`` maps document names to
+    addresses, for the answers that point at them."""
+    position = cso_position(product)
+    plan = plan_status(product)
+    released = (
+        Release.objects.filter(product=product, issued_documents__isnull=False)
+        .distinct()
+        .order_by("-released_at", "-created_at")
+        .first()
+    )
+    facts = position.facts
+    registration = facts.registration if facts else None
+    doc = Document(
+        kind="dtac-clinical-safety",
+        title="DTAC clinical safety answers",
+        product=product.name,
+        version="",
+        date=timezone.localdate(),
+        status=DRAFT,
+    )
+    third_party = [line.strip() for line in product.third_party_products.splitlines() if line.strip()]
+    rows = (
+        ("C1.1", "Have you undertaken clinical risk management activities for this product "
+         "which comply with DCB0129?",
+         ("Yes. " if plan.approvals else "In progress: the plan is not yet approved. ")
+         + f"Clinical Risk Management Plan: {plan.summary}. {links.get('plan', '')}"),
+        ("C1.1.1", "Please detail your clinical risk management system.",
+         "A hazard log on the DCB0129 risk matrix, risk acceptance at the level the plan sets, "
+         "a release gate the CSO holds, a safety case argued in GSN with evidence, and issued "
+         "documents kept with their SHA-256, all in clinsafe with a hash-chained audit trail."),
+        ("C1.1.2", "Please supply your Clinical Safety Case Report and Hazard Log.",
+         (f"Release {released.version}: " if released else "No release issued yet. ")
+         + " ".join(v for k, v in links.items() if k in ("report", "hazard_log"))),
+        ("C1.2", "Please provide the name of your Clinical Safety Officer (CSO), their "
+         "profession and registration details.",
+         f"{facts.name}, {registration.profession}, {registration.regulator} "
+         f"{registration.number}." if facts and registration
+         else (f"{facts.name}; no professional registration recorded." if facts
+               else "No CSO is appointed.")),
+        ("C1.3", "If your product falls within the UK Medical Device Regulations 2002, is it "
+         "registered with the MHRA?",
+         "Not recorded in clinsafe: answer from the product's regulatory file."),
+        ("C1.4", "Do you use or connect to any third-party products?",
+         ("Yes: " + "; ".join(third_party) + ".") if third_party else "No."),
+    )  # fmt: skip
+    doc.section(
+        "Section C1: clinical safety",
+        Table(("Question", "Asked", "Answer"), rows),
+    )
+    return doc
+
+
+# --- shared --------------------------------------------------------------------------------
+
+
+def _signatures(signatures: Iterable[Signed], current_hash: str) -> list[SignatureRow]:
+    return [_row(s, s.snapshot_hash != current_hash) for s in signatures]
+
+
+def _row(signature: Signed, stale: bool) -> SignatureRow:
+    return SignatureRow(
+        signer=signature.signer_name,
+        role=signature.signer_role,
+        signed_at=signature.signed_at,
+        meaning=signature.meaning,
+        snapshot_hash=signature.snapshot_hash,
+        stale=stale,
+    )
+
+
+def _estimate(estimate: Estimate | None) -> str:
+    return estimate.words if estimate else "Not assessed."
+
+
+def _name(user: User) -> str:
+    return display_name(user)

@@ -1,0 +1,143 @@
+"""Issued documents, compliance assessments and plan approvals, and hazard-log imports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from clinsafe.gate.models import Signed
+from clinsafe.hazards.models import Hazard
+from clinsafe.products.models import Product, Release
+
+
+class DocumentKind(models.TextChoices):
+    SAFETY_CASE_REPORT = "safety-case-report", "Clinical Safety Case Report"
+    HAZARD_LOG = "hazard-log", "Hazard Log"
+    PLAN = "risk-management-plan", "Clinical Risk Management Plan"
+
+
+class IssuedDocument(models.Model):
+    """A document as issued: the file kept byte for byte with its SHA-256, whatever changes
+    in the records afterwards."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="issued_documents")
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="issued_documents"
+    )
+    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
+    document_version = models.PositiveIntegerField()
+    filename = models.CharField(max_length=300)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    issued_at = models.DateTimeField()
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by_name = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ["product", "kind", "-document_version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "kind", "document_version"],
+                name="issued_document_version_once",
+                violation_error_message="This document version has already been issued.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} version {self.document_version} ({self.product})"
+
+
+class ComplianceStatus(models.TextChoices):
+    COMPLIANT = "compliant", "Compliant"
+    PARTLY = "partly", "Partly compliant"
+    NOT_COMPLIANT = "not_compliant", "Not compliant"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
+
+
+class ComplianceAssessment(models.Model):
+    """A release's clause-by-clause self-assessment against DCB0129."""
+
+    release = models.OneToOneField(Release, on_delete=models.PROTECT, related_name="compliance")
+    # Clause to {"status": ComplianceStatus, "evidence": text}.
+    answers: models.JSONField[Any] = models.JSONField(default=dict)
+    revision = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"DCB0129 compliance assessment of {self.release}"
+
+
+class ComplianceSignature(Signed):
+    """The CSO signs the assessment's answers as they stood; stale once they change."""
+
+    assessment = models.ForeignKey(
+        ComplianceAssessment, on_delete=models.PROTECT, related_name="signatures"
+    )
+
+    class Meta(Signed.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.assessment} signed by {self.signer_name}"
+
+
+class PlanApproval(Signed):
+    """The CSO approves a version of the product's Clinical Risk Management Plan. The
+    snapshot is the plan's basis (CSO appointment, intended use, risk scheme): when that
+    changes the plan is out of date and the next version is queued."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="plan_approvals")
+    plan_version = models.PositiveIntegerField()
+
+    class Meta(Signed.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "plan_version"],
+                name="plan_version_approved_once",
+                violation_error_message="This plan version has already been approved.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} plan version {self.plan_version} approved by {self.signer_name}"
+
+
+class HazardLogImport(models.Model):
+    """A spreadsheet hazard log taken into a product, and what came of each row."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="log_imports")
+    filename = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+    summary: models.JSONField[Any] = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} into {self.product}"
+
+
+class RatingMismatch(models.Model):
+    """A rating an imported file stated that the matrix does not give: kept, and shown to
+    the CSO on the hazard, never overwritten silently."""
+
+    hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="rating_mismatches")
+    log_import = models.ForeignKey(
+        HazardLogImport, on_delete=models.PROTECT, related_name="mismatches"
+    )
+    stage = models.CharField(max_length=10)
+    row = models.PositiveIntegerField()
+    stated = models.CharField(max_length=100)
+    computed = models.PositiveSmallIntegerField()
+
+    class Meta:
+        ordering = ["hazard", "stage"]
+
+    def __str__(self) -> str:
+        return f"{self.hazard.reference} {self.stage}: stated {self.stated}, matrix {self.computed}"

@@ -1,0 +1,148 @@
+"""A `Document` as an HTML fragment, a PDF (WeasyPrint, with contents and page numbers) or
+a DOCX (python-docx, with heading styles Word's navigation pane reads)."""
+
+from __future__ import annotations
+
+import io
+
+from django.template.loader import render_to_string
+from docx import Document as Docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
+from weasyprint import HTML
+
+from clinsafe.reports.document import Block, Document, Figure, Items, Paragraph, Section, Table
+
+PDF = "application/pdf"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def to_html(document: Document) -> str:
+    """The document's body, for a page of the site."""
+    return render_to_string("reports/document_body.html", {"document": document})
+
+
+def to_pdf(document: Document) -> bytes:
+    html = render_to_string("reports/document_print.html", {"document": document})
+    return bytes(HTML(string=html).write_pdf())
+
+
+def to_docx(document: Document) -> bytes:
+    docx = Docx()
+    docx.core_properties.title = document.title
+    docx.core_properties.subject = f"{document.product} {document.version}".strip()
+    for section in docx.sections:
+        section.left_margin = section.right_margin = Cm(2)
+        _page_number_footer(section.footer.paragraphs[0])
+    docx.add_heading(document.title, level=0)
+    _table(docx, _cover_table(document), style="Table Grid")
+    docx.add_heading("Signatures", level=1)
+    _table(docx, _signature_table(document), style="Table Grid")
+    docx.add_heading("Contents", level=1)
+    for number, section, subsections in document.numbered():
+        docx.add_paragraph(f"{number}  {section.title}", style="List Number")
+        for sub_number, sub in subsections:
+            docx.add_paragraph(f"{sub_number}  {sub.title}", style="List Bullet 2")
+    for number, section, subsections in document.numbered():
+        _section(docx, f"{number} {section.title}", section, level=1)
+        for sub_number, sub in subsections:
+            _section(docx, f"{sub_number} {sub.title}", sub, level=2)
+    out = io.BytesIO()
+    docx.save(out)
+    return out.getvalue()
+
+
+def _cover_table(document: Document) -> Table:
+    rows = [("Product", document.product)]
+    if document.version:
+        rows.append(("Version", document.version))
+    rows += [("Date", document.date.isoformat()), ("Document status", document.status)]
+    return Table(("", ""), tuple(rows))
+
+
+def _signature_table(document: Document) -> Table:
+    return Table(
+        ("Signed by", "Role", "When (UTC)", "Meaning", "Snapshot SHA-256", "Current?"),
+        tuple(
+            (
+                s.signer,
+                s.role,
+                s.signed_at.strftime("%Y-%m-%d %H:%M"),
+                s.meaning,
+                s.snapshot_hash,
+                "Stale: the records changed since" if s.stale else "Current",
+            )
+            for s in document.signatures
+        ),
+        empty="Not signed.",
+    )
+
+
+def _section(docx: Docx, heading: str, section: Section, level: int) -> None:
+    docx.add_heading(heading, level=level)
+    for block in section.blocks:
+        _block(docx, block)
+
+
+def _block(docx: Docx, block: Block) -> None:
+    if isinstance(block, Paragraph):
+        paragraph = docx.add_paragraph()
+        if block.label:
+            paragraph.add_run(f"{block.label} ").bold = True
+        paragraph.add_run(block.text)
+    elif isinstance(block, Items):
+        for item in block.items:
+            docx.add_paragraph(item, style="List Bullet")
+    elif isinstance(block, Table):
+        if block.caption:
+            docx.add_paragraph(block.caption).runs[0].bold = True
+        if block.rows:
+            _table(docx, block, style="Table Grid")
+        else:
+            docx.add_paragraph(block.empty)
+    elif isinstance(block, Figure):
+        if block.png:
+            docx.add_picture(io.BytesIO(block.png), width=Cm(16))
+        docx.add_paragraph(block.caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _table(docx: Docx, table: Table, style: str) -> None:
+    if not table.rows:
+        docx.add_paragraph(table.empty)
+        return
+    has_headers = any(table.headers)
+    grid = docx.add_table(rows=len(table.rows) + has_headers, cols=len(table.headers))
+    grid.style = style
+    if has_headers:
+        for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
+            cell.text = text
+            cell.paragraphs[0].runs[0].bold = True
+    for row, values in zip(grid.rows[has_headers:], table.rows, strict=True):
+        for cell, text in zip(row.cells, values, strict=True):
+            cell.text = text
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(8.5)
+
+
+def _page_number_footer(paragraph: DocxParagraph) -> None:
+    """"Page N of M" as Word fields, filled in by Word when it lays out the pages."""
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    paragraph.add_run("Page ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" of ")
+    _field(paragraph, "NUMPAGES")
+
+
+def _field(paragraph: DocxParagraph, instruction: str) -> None:
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
