@@ -118,6 +118,7 @@ INSTALLED_APPS = [
     "clinsafe.argument",
     "clinsafe.health",
     "clinsafe.reports",
+    "clinsafe.deployments",
 ]
 
 MIDDLEWARE = [

@@ -3,6 +3,7 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from clinsafe.core.forms import LoginForm
+from clinsafe.reports.views import supplier_bundle_schema
 from clinsafe.products.views import product_create, product_edit, product_list
 
 urlpatterns = [
@@ -17,5 +18,8 @@ urlpatterns = [
     path("products/<slug:slug>/", include("clinsafe.hazards.urls")),
     path("products/<slug:slug>/", include("clinsafe.gate.urls")),
     path("products/<slug:slug>/", include("clinsafe.argument.urls")),
+    path("products/<slug:slug>/", include("clinsafe.reports.urls")),
+    path("organisations/<slug:slug>/", include("clinsafe.deployments.urls")),
+    path("schemas/supplier-bundle-v1.json", supplier_bundle_schema, name="supplier-bundle-schema"),
     path("api/", include("clinsafe.api.urls")),
 ]

@@ -471,6 +471,8 @@ def load_demo() -> Product:
             care_settings="Acute adult and paediatric wards, neonatal units, day surgery.",
             intended_users="Prescribers, pharmacists, nurses and midwives.",
             patient_groups="Adult, paediatric and neonatal inpatients.",
+            third_party_products="NHS Dictionary of Medicines and Devices (dm+d)\n"
+            "FDB Multilex drug interaction and dose-range checking",
             lifecycle_status=LifecycleStatus.LIVE,
         )
         _load_accountability(organisations, people)

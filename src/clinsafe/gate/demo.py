@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 
 from clinsafe.argument.demo import develop_argument, raise_open_doubt
 from clinsafe.argument.services import put_forward
+from clinsafe.reports import demo as compliance
 from clinsafe.core.history import days_ago
 from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
@@ -33,6 +34,8 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
     cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
     hazard = {h.reference: h for h in product.hazards.all()}
 
+    with days_ago(200):
+        compliance.approve_plan(product, cso, password)
     with days_ago(150):
         shipped = releases.create_release(
             actor=engineer,
@@ -85,6 +88,8 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
         develop_argument(product, approved, people)
     with days_ago(32):
         put_forward(actor=cso, release=approved)
+    with days_ago(31):
+        compliance.assess_compliance(approved, cso, password)
     with days_ago(30):
         for waiting in evaluate(approved).waiting_review:
             reviewed = hazard[waiting["reference"]]

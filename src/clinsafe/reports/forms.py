@@ -1,0 +1,114 @@
+"""Forms of the documents pages: the compliance assessment, the plan's approval, and the
+hazard log import with its column mapping."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from typing import Any
+
+from django import forms
+
+from clinsafe.core.forms import NHSForm
+from clinsafe.gate.forms import PasswordField
+from clinsafe.reports.dcb0129 import REQUIREMENTS
+from clinsafe.reports.log_file import Layout, mapping_choices
+from clinsafe.reports.log_import import MAX_FILE_BYTES
+from clinsafe.reports.models import ComplianceStatus
+
+
+class ComplianceForm(NHSForm):
+    """A status and the evidence for each DCB0129 requirement."""
+
+    def __init__(self, *args: Any, evidence_hints: dict[str, str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for requirement in REQUIREMENTS:
+            self.fields[f"status_{requirement.clause}"] = forms.ChoiceField(
+                label=f"{requirement.clause} {requirement.title}",
+                choices=ComplianceStatus.choices,
+                widget=forms.RadioSelect,
+                help_text=requirement.text,
+            )
+            self.fields[f"evidence_{requirement.clause}"] = forms.CharField(
+                label=f"Evidence for {requirement.clause}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=f"Where it is kept: {evidence_hints[requirement.clause]}",
+            )
+
+    def answers(self) -> dict[str, dict[str, str]]:
+        data = self.cleaned_data
+        return {
+            r.clause: {"status": data[f"status_{r.clause}"], "evidence": data[f"evidence_{r.clause}"]}
+            for r in REQUIREMENTS
+        }
+
+    @staticmethod
+    def initial_from(answers: dict[str, dict[str, str]]) -> dict[str, str]:
+        initial = {}
+        for clause, answer in answers.items():
+            initial[f"status_{clause}"] = answer["status"]
+            initial[f"evidence_{clause}"] = answer["evidence"]
+        return initial
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        # The service names a requirement by its clause; the form's field is its status.
+        if field and field[0].isdigit():
+            field = f"status_{field}"
+        super().add_error(field, error)
+
+
+class SignForm(NHSForm):
+    statement = forms.CharField(
+        label="Your statement",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What you confirm by signing, in your own words.",
+    )
+    password = PasswordField()
+
+
+class UploadForm(NHSForm):
+    file = forms.FileField(
+        label="Hazard log spreadsheet",
+        help_text="An .xlsx workbook or a .csv file, up to 10 MB. Nothing is imported until "
+        "you have seen what would be created.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(f"The file is larger than {MAX_FILE_BYTES:,} bytes.")
+        if not upload.name.lower().endswith((".xlsx", ".csv")):
+            raise forms.ValidationError("Choose an .xlsx or .csv file.")
+        return upload
+
+
+class MappingForm(NHSForm):
+    """The file travels with the mapping, so the preview and the import read the same bytes
+    without the server keeping an upload between requests."""
+
+    content = forms.CharField(widget=forms.HiddenInput)
+    filename = forms.CharField(widget=forms.HiddenInput, max_length=300)
+
+    def __init__(self, *args: Any, layout: Layout | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.columns = layout.columns if layout else []
+        for index, (letter, heading, key) in enumerate(self.columns):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=f"Column {letter}: {heading or '(no heading)'}",
+                choices=mapping_choices(),
+                initial=key,
+            )
+
+    def clean_content(self) -> bytes:
+        try:
+            return base64.b64decode(self.cleaned_data["content"], validate=True)
+        except (binascii.Error, ValueError):
+            raise forms.ValidationError("The file did not arrive intact; upload it again.") from None
+
+    def mapping(self) -> list[str]:
+        return [self.cleaned_data[f"column_{i}"] for i in range(len(self.columns))]
+
+    def column_fields(self) -> list[Any]:
+        return [self[f"column_{i}"] for i in range(len(self.columns))]

@@ -1,0 +1,676 @@
+"""Reading a hazard log from a spreadsheet: the table in an XLSX or CSV file, its columns
+recognised from their headings, and each row read into hazards, estimates and controls.
+
+Pure Python (openpyxl and csv, no Django): `read_tables` finds the tables, `guess_mapping`
+names what each column holds, and `parse_log` reads the rows, reporting every row it cannot
+read with its row number and reason. Real files are untidy: headings span several rows,
+a hazard runs over several rows (one per control, its id blank or repeated), cover and
+matrix sheets sit beside the log, and stated ratings may contradict the matrix.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
+
+HEADER_SEARCH_ROWS = 15  # the header ends within the first rows of a sheet
+HEADER_SPAN = 4  # and spans at most this many rows
+END_GAP = 10  # this many blank rows end the table; anything after is not the log
+MAX_ITEM = 2000  # the longest cause or effect the hazard log holds
+TITLE_LENGTH = 120  # a title made from a description
+TITLE_MAX = 200  # the hazard log's limit
+STAGES = ("initial", "residual")
+HAZARD_STATUSES = ("open", "controlled", "accepted", "transferred", "closed")
+CONTROL_KINDS = {
+    "design": "Health IT design",
+    "testing": "Testing",
+    "training": "User training",
+    "business_process": "Business process",
+    "information": "Information for safety",
+    "transferred": "Transferred to the deploying organisation",
+}
+
+
+class LogFileError(ValueError):
+    """The file cannot be read as a spreadsheet at all."""
+
+
+# --- what a column holds -------------------------------------------------------------------
+
+# Each column maps to a key: "ignore", a hazard field, "<stage>.<part>" for an estimate,
+# "control.<kind>.<origin>" for control descriptions, or "evidence" for the evidence of the
+# control column before it.
+HAZARD_KEYS = {
+    "id": "Hazard id",
+    "title": "Hazard title",
+    "description": "Hazard description",
+    "causes": "Causes",
+    "effects": "Effects",
+    "harm": "Potential clinical harm",
+    "context": "Clinical context / hazard type",
+    "owner": "Owner",
+    "status": "Status",
+    "status_reason": "Status reason",
+    "controls_text": "Controls (clinsafe's export: one per line)",
+    "evidence": "Evidence of the control column before it",
+}
+ESTIMATE_PARTS = {
+    "severity": "severity",
+    "likelihood": "likelihood",
+    "rating": "stated risk rating",
+    "rationale": "justification",
+}
+
+
+def mapping_choices() -> list[tuple[str, str]]:
+    """Every key a column may be mapped to, with its label, for the mapping step."""
+    choices = [("ignore", "Not imported")]
+    choices += list(HAZARD_KEYS.items())
+    for stage in STAGES:
+        choices += [(f"{stage}.{p}", f"{stage.capitalize()} {w}") for p, w in ESTIMATE_PARTS.items()]
+    for kind, label in CONTROL_KINDS.items():
+        for origin in ("existing", "additional"):
+            choices.append((f"control.{kind}.{origin}", f"Control ({label}, {origin})"))
+    return choices
+
+
+VALID_KEYS = frozenset(key for key, _ in mapping_choices())
+
+_LEAVES = {
+    "id": {"no", "hazard no", "hazard number", "hazard id", "id", "ref", "reference",
+           "hazard ref", "hazard reference", "number"},
+    "title": {"hazard name", "title", "hazard title", "name", "summary", "hazard summary"},
+    "description": {"hazard description", "description", "hazard detail", "detail", "hazard"},
+    "effects": {"effect", "effects", "hazard effect"},
+    "harm": {"harm", "potential harm", "clinical harm", "potential clinical harm",
+             "potential clinical impact", "clinical impact", "impact", "consequences"},
+    "causes": {"possible causes", "causes", "cause", "possible cause", "hazard cause"},
+    "context": {"hazard type", "type", "category", "hazard category", "clinical context",
+                "context", "area"},
+    "owner": {"owner", "hazard owner", "assigned to", "responsible"},
+    "status": {"status", "hazard status", "state"},
+    "status_reason": {"status reason", "reason", "closure reason", "comments on status"},
+    "severity": {"severity", "consequence", "severity rating"},
+    "likelihood": {"likelihood", "probability", "frequency", "likelihood rating"},
+    "rating": {"risk", "risk rating", "rating", "risk score", "risk level", "risk rating score"},
+    "rationale": {"justification", "rationale", "risk justification"},
+    "control": {"controls", "control", "mitigation", "mitigations", "control measures",
+                "suggested actions to mitigate hazard", "mitigating actions", "actions",
+                "existing controls", "additional controls", "risk controls"},
+    "evidence": {"evidence", "verification", "links to documentation", "control evidence",
+                 "verification evidence", "evidence of control"},
+}  # fmt: skip
+_STAGE_WORDS = {"initial": "initial", "pre": "initial", "before": "initial",
+                "residual": "residual", "post": "residual", "after": "residual"}  # fmt: skip
+_KIND_WORDS = (
+    ("business process", "business_process"), ("training", "training"),
+    ("hit design", "design"), ("design", "design"), ("testing", "testing"),
+    ("transferred", "transferred"), ("deploying", "transferred"),
+    ("information", "information"), ("labelling", "information"),
+)  # fmt: skip
+
+
+def _words(text: str) -> str:
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def key_for(heading: list[str]) -> str:
+    """The key of a column from its heading, read top row first (e.g. ["Initial Risk",
+    "Existing Controls", "HIT Design", "Description"])."""
+    parts = [_words(h) for h in heading if _words(h)]
+    if not parts:
+        return "ignore"
+    whole = " ".join(parts)
+    stage = next((s for w, s in _STAGE_WORDS.items() if re.search(rf"\b{w}\b", whole)), "")
+    leaf = parts[-1]
+    for word in _STAGE_WORDS:
+        leaf = re.sub(rf"\b{word}\b", "", leaf).strip()
+    leaf = " ".join(leaf.split())
+    in_controls = "control" in whole or "mitigat" in whole
+    if in_controls and leaf in {"description", "desc", "control description"}:
+        leaf = "controls"
+    for key, leaves in _LEAVES.items():
+        if leaf not in leaves:
+            continue
+        if key in ("severity", "likelihood", "rating", "rationale"):
+            return f"{stage or 'initial'}.{key}"
+        if key == "control":
+            if leaf == "controls" and whole == "controls":
+                return "controls_text"
+            kind = next((k for w, k in _KIND_WORDS if w in whole), "design")
+            origin = "existing" if "existing" in whole else "additional"
+            return f"control.{kind}.{origin}"
+        return key
+    return "ignore"
+
+
+# --- tables in a file ----------------------------------------------------------------------
+
+
+@dataclass
+class SheetTable:
+    name: str
+    rows: list[tuple[int, list[str]]]  # (row number as the file shows it, cell texts)
+    merged_heads: dict[tuple[int, int], str] = field(default_factory=dict)
+
+    def cell(self, row_index: int, column: int) -> str:
+        number, cells = self.rows[row_index]
+        value = cells[column] if column < len(cells) else ""
+        return value or self.merged_heads.get((number, column), "")
+
+    @property
+    def width(self) -> int:
+        return max((len(cells) for _, cells in self.rows), default=0)
+
+
+def read_tables(data: bytes, filename: str) -> list[SheetTable]:
+    """Every sheet of an XLSX file, or the one table of a CSV file, as text cells."""
+    if filename.lower().endswith(".csv"):
+        return [_read_csv(data)]
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise LogFileError(
+            f"{filename} is not an XLSX workbook or a CSV file; save it as .xlsx or .csv."
+        )
+    try:
+        # Cached values, so a rating Excel computed with a formula reads as its number.
+        workbook = load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as error:  # openpyxl raises many kinds on a damaged file
+        raise LogFileError(f"{filename} cannot be read as an XLSX workbook: {error}") from None
+    tables = []
+    for sheet in workbook.worksheets:
+        rows = [
+            (number, [_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+        merged = {}
+        for merged_range in sheet.merged_cells.ranges:
+            value = _text(sheet.cell(merged_range.min_row, merged_range.min_col).value)
+            for r in range(merged_range.min_row, min(merged_range.max_row, HEADER_SEARCH_ROWS) + 1):
+                for c in range(merged_range.min_col, merged_range.max_col + 1):
+                    merged[(r, c - 1)] = value
+        tables.append(SheetTable(sheet.title, rows, merged))
+    return tables
+
+
+def _read_csv(data: bytes) -> SheetTable:
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
+    return SheetTable("CSV", rows)
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unneutralise(str(value).strip())
+
+
+def unneutralise(text: str) -> str:
+    """Undo the apostrophe clinsafe's export puts before text Excel would run as a formula."""
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_STARTS else text
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+# --- finding the header --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the log is in a file: the sheet, the rows the header spans, each column's
+    heading and the key it maps to."""
+
+    sheet: str
+    header_rows: tuple[int, int]  # first and last row number of the header
+    headings: tuple[str, ...]
+    mapping: tuple[str, ...]
+
+    @property
+    def columns(self) -> list[tuple[str, str, str]]:
+        """(column letter, heading, key) for each column."""
+        return [
+            (get_column_letter(i + 1), h, k)
+            for i, (h, k) in enumerate(zip(self.headings, self.mapping, strict=True))
+        ]
+
+
+def _score(mapping: list[str]) -> int:
+    keys = [k for k in mapping if k != "ignore"]
+    if not ({"title", "description"} & set(keys)):
+        return 0
+    return len(set(keys)) + sum(k.startswith("control.") for k in keys)
+
+
+def find_layout(tables: list[SheetTable]) -> tuple[SheetTable, Layout]:
+    best: tuple[int, int, SheetTable, Layout] | None = None
+    for table in tables:
+        if table.name.strip().lower() == "controls":
+            continue  # clinsafe's export keeps controls on their own sheet
+        width = table.width
+        limit = min(HEADER_SEARCH_ROWS, len(table.rows))
+        for end in range(limit):
+            for start in range(max(0, end - HEADER_SPAN + 1), end + 1):
+                headings = []
+                for column in range(width):
+                    parts = [table.cell(r, column) for r in range(start, end + 1)]
+                    headings.append(list(dict.fromkeys(p for p in parts if p)))
+                mapping = [key_for(h) for h in headings]
+                score = _score(mapping)
+                # Prefer more recognised columns, then the shorter header.
+                rank = (score, -(end - start))
+                if score and (best is None or rank > (best[0], best[1])):
+                    layout = Layout(
+                        sheet=table.name,
+                        header_rows=(table.rows[start][0], table.rows[end][0]),
+                        headings=tuple(" / ".join(h) for h in headings),
+                        mapping=tuple(mapping),
+                    )
+                    best = (score, -(end - start), table, layout)
+    if best is None:
+        raise LogFileError(
+            "No sheet has a hazard log header: clinsafe looks for columns such as "
+            "'Hazard description' or 'Hazard name', 'Causes', 'Severity', 'Likelihood'."
+        )
+    return best[2], best[3]
+
+
+# --- reading the rows ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    field: str
+    message: str
+
+
+@dataclass
+class ParsedEstimate:
+    severity: Severity
+    likelihood: Likelihood
+    rationale: str
+    stated: str  # the rating the file states, as written; "" if none
+
+    @property
+    def rating(self) -> int:
+        return NHS_EXAMPLE_SCHEME.rating(self.severity, self.likelihood)
+
+    @property
+    def mismatch(self) -> bool:
+        return bool(self.stated) and _leading_int(self.stated) != self.rating
+
+
+@dataclass
+class ParsedControl:
+    row: int
+    description: str
+    kind: str
+    origin: str
+    status: str = ""
+    evidence: str = ""
+    link: str = ""
+    file_id: str = ""  # the control's id in the file, e.g. "C-003"
+    hazard_ids: list[str] = field(default_factory=list)  # when listed on a Controls sheet
+
+
+@dataclass
+class ParsedHazard:
+    row: int
+    file_id: str
+    title: str
+    description: str
+    causes: list[str] = field(default_factory=list)
+    effects: list[str] = field(default_factory=list)
+    harm: str = ""
+    context: str = ""
+    owner: str = ""
+    status: str = "open"
+    status_reason: str = ""
+    initial: ParsedEstimate | None = None
+    residual: ParsedEstimate | None = None
+    controls: list[ParsedControl] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ParsedLog:
+    layout: Layout
+    hazards: list[ParsedHazard]
+    controls: list[ParsedControl]  # from a Controls sheet; linked by hazard_ids
+    problems: list[Problem]
+    notes: list[str]
+
+    @property
+    def control_count(self) -> int:
+        return len(self.controls) + sum(len(h.controls) for h in self.hazards)
+
+
+def parse_log(
+    tables: list[SheetTable], mapping: list[str] | None = None, sheet: str | None = None
+) -> ParsedLog:
+    """Read the hazard log in ``tables``; ``mapping`` (one key per column) and ``sheet``
+    override what the headings suggest."""
+    table, layout = find_layout(tables)
+    if sheet is not None and sheet != table.name:
+        table = next((t for t in tables if t.name == sheet), table)
+    if mapping is not None:
+        unknown = [k for k in mapping if k not in VALID_KEYS]
+        if unknown:
+            raise LogFileError(f"Unknown column mapping: {', '.join(unknown)}.")
+        layout = Layout(layout.sheet, layout.header_rows, layout.headings, tuple(mapping))
+    reader = _RowReader(layout)
+    header_end = layout.header_rows[1]
+    blank_run = 0
+    after_gap: list[int] = []
+    for number, cells in table.rows:
+        if number <= header_end:
+            continue
+        values = [cells[i] if i < len(cells) else "" for i in range(len(layout.mapping))]
+        if not any(v for v, k in zip(values, layout.mapping, strict=True) if k != "ignore"):
+            blank_run += 1
+            continue
+        if blank_run >= END_GAP and reader.hazards:
+            after_gap.append(number)
+            continue
+        blank_run = 0
+        reader.read(number, values)
+    if after_gap:
+        reader.notes.append(
+            f"Rows {after_gap[0]}–{after_gap[-1]} come after {END_GAP} or more blank rows, "
+            "outside the log's table (e.g. a drop-down list); they were not read."
+        )
+    for column, (letter, heading, key) in enumerate(layout.columns):
+        if key == "ignore" and any(
+            column < len(c) and c[column] for n, c in table.rows if n > header_end
+        ):
+            reader.notes.append(
+                f"Column {letter} ({heading or 'no heading'}) has values that were not imported."
+            )
+    controls = _controls_sheet(tables, reader)
+    if not reader.hazards and not reader.problems:
+        reader.notes.append("The log has no hazards below its header: nothing to import.")
+    return ParsedLog(layout, reader.hazards, controls, reader.problems, reader.notes)
+
+
+class _RowReader:
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.hazards: list[ParsedHazard] = []
+        self.by_id: dict[str, ParsedHazard] = {}
+        self.problems: list[Problem] = []
+        self.notes: list[str] = []
+
+    def read(self, number: int, values: list[str]) -> None:
+        row: dict[str, str] = {}
+        controls: list[tuple[str, str]] = []  # (key, description)
+        evidence: dict[int, str] = {}
+        for key, value in zip(self.layout.mapping, values, strict=True):
+            if key.startswith("control."):
+                controls.append((key, value))
+            elif key == "evidence":
+                if controls and value:
+                    evidence[len(controls) - 1] = (
+                        f"{evidence[len(controls) - 1]}\n{value}"
+                        if len(controls) - 1 in evidence
+                        else value
+                    )
+            elif key != "ignore" and value:
+                row[key] = f"{row[key]}\n{value}" if key in row else value
+        file_id = _clean_id(row.get("id", ""))
+        hazard = self._hazard_for(number, file_id, row)
+        if hazard is None:
+            return
+        hazard.rows.append(number)
+        hazard.causes += self._items(number, "causes", row.get("causes", ""))
+        hazard.effects += self._items(number, "effects", row.get("effects", ""))
+        for i, (key, description) in enumerate(controls):
+            if description:
+                _, kind, origin = key.split(".")
+                hazard.controls.append(
+                    ParsedControl(number, description, kind, origin, evidence=evidence.get(i, ""))
+                )
+        if row.get("controls_text"):
+            hazard.controls += _controls_from_text(number, row["controls_text"])
+        for stage in STAGES:
+            self._estimate(number, hazard, stage, row)
+
+    def _hazard_for(self, number: int, file_id: str, row: dict[str, str]) -> ParsedHazard | None:
+        text = row.get("title") or row.get("description") or ""
+        previous = self.hazards[-1] if self.hazards else None
+        if file_id and file_id in self.by_id:
+            hazard = self.by_id[file_id]
+            if text and text not in (hazard.title, hazard.description):
+                self.problems.append(
+                    Problem(number, "id", f"Hazard {file_id} appears again with different text "
+                            f"(first at row {hazard.rows[0]}); give each hazard its own id.")
+                )  # fmt: skip
+                return None
+            return hazard
+        if not file_id and not text:
+            if previous is None:
+                self.problems.append(
+                    Problem(number, "description",
+                            "This row has no hazard id or description, and no hazard above it "
+                            "to continue.")
+                )  # fmt: skip
+                return None
+            return previous  # a continuation row: more controls or causes of the hazard above
+        if not text:
+            self.problems.append(
+                Problem(number, "description", f"Hazard {file_id} has no title or description.")
+            )
+            return None
+        description = row.get("description") or row.get("title", "")
+        hazard = ParsedHazard(
+            row=number,
+            file_id=file_id,
+            title=_title(row["title"], TITLE_MAX) if row.get("title") else _title(description),
+            description=description,
+            harm=row.get("harm", ""),
+            context=row.get("context", ""),
+            owner=row.get("owner", ""),
+            status_reason=row.get("status_reason", ""),
+        )
+        if row.get("status"):
+            status = next(
+                (s for s in HAZARD_STATUSES if row["status"].strip().lower().startswith(s)), None
+            )
+            if status is None:
+                self.problems.append(
+                    Problem(number, "status", f"Status {row['status']!r} is not one of "
+                            f"{', '.join(HAZARD_STATUSES)}.")
+                )  # fmt: skip
+            else:
+                hazard.status = status
+        self.hazards.append(hazard)
+        if file_id:
+            self.by_id[file_id] = hazard
+        return hazard
+
+    def _items(self, number: int, name: str, text: str) -> list[str]:
+        items = [" ".join(p.split()) if "\n" not in p.strip() else p.strip()
+                 for p in re.split(r"\n\s*\n", text) if p.strip()]  # fmt: skip
+        for item in items:
+            if len(item) > MAX_ITEM:
+                self.problems.append(
+                    Problem(number, name, f"One of the {name} is {len(item)} characters long; "
+                            f"the hazard log holds at most {MAX_ITEM} per entry. Split it with "
+                            "a blank line.")
+                )  # fmt: skip
+        return items
+
+    def _estimate(self, number: int, hazard: ParsedHazard, stage: str, row: dict[str, str]) -> None:
+        severity_text = row.get(f"{stage}.severity", "")
+        likelihood_text = row.get(f"{stage}.likelihood", "")
+        stated = row.get(f"{stage}.rating", "")
+        if not (severity_text or likelihood_text or stated):
+            return
+        if getattr(hazard, stage) is not None:
+            if severity_text or likelihood_text:
+                self.problems.append(
+                    Problem(number, f"{stage} risk", f"Hazard {hazard.file_id or hazard.title!r} "
+                            f"already has a {stage} risk from row {hazard.row}.")
+                )  # fmt: skip
+            return
+        if not (severity_text and likelihood_text):
+            missing = "likelihood" if severity_text else "severity"
+            self.problems.append(
+                Problem(number, f"{stage} {missing}",
+                        f"The {stage} risk needs both severity and likelihood to be placed on "
+                        f"the matrix; the {missing} is missing"
+                        + (f" (the file states rating {stated})." if stated else "."))
+            )  # fmt: skip
+            return
+        severity = _level(Severity, severity_text)
+        likelihood = _level(Likelihood, likelihood_text)
+        for value, text, enum in ((severity, severity_text, Severity),
+                                  (likelihood, likelihood_text, Likelihood)):  # fmt: skip
+            if value is None:
+                words = ", ".join(f"{m.label} ({m.value})" for m in enum)
+                self.problems.append(
+                    Problem(number, f"{stage} {enum.__name__.lower()}",
+                            f"{text!r} is not a {enum.__name__.lower()}: use one of {words}.")
+                )  # fmt: skip
+        if severity is None or likelihood is None:
+            return
+        setattr(
+            hazard,
+            stage,
+            ParsedEstimate(severity, likelihood, row.get(f"{stage}.rationale", ""), stated),
+        )
+
+
+def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[ParsedControl]:
+    """Controls from a sheet named "Controls" (clinsafe's export), each linked to the hazards
+    it lists by their ids in the file."""
+    sheet = next((t for t in tables if t.name.strip().lower() == "controls"), None)
+    if sheet is None or not sheet.rows:
+        return []
+    header = [_words(h) for h in sheet.rows[0][1]]
+    columns = {name: header.index(name) for name in header if name}
+    if "description" not in columns or "hazard no" not in columns:
+        return []
+    controls = []
+    for number, cells in sheet.rows[1:]:
+
+        def value(name: str, cells: list[str] = cells) -> str:
+            index = columns.get(name)
+            return cells[index] if index is not None and index < len(cells) else ""
+
+        if not value("description"):
+            continue
+        kind = next((k for k, label in CONTROL_KINDS.items()
+                     if _words(label) == _words(value("control type")) or k == value("control type")),
+                    None)  # fmt: skip
+        if kind is None:
+            reader.problems.append(
+                Problem(number, "Controls: type", f"Control type {value('control type')!r} is "
+                        f"not one of {', '.join(CONTROL_KINDS.values())}.")
+            )  # fmt: skip
+            continue
+        ids = [_clean_id(i) for i in re.split(r"[,;\s]+", value("hazard no")) if i.strip()]
+        for hazard_id in ids:
+            if hazard_id not in reader.by_id:
+                reader.problems.append(
+                    Problem(number, "Controls: hazard no",
+                            f"Control {value('control no')} names hazard {hazard_id}, which is "
+                            "not in the log.")
+                )  # fmt: skip
+        controls.append(
+            ParsedControl(
+                row=number,
+                description=value("description"),
+                kind=kind,
+                origin=value("origin").lower() or "additional",
+                status=value("status").lower(),
+                evidence=value("evidence"),
+                link=value("evidence link"),
+                file_id=value("control no"),
+                hazard_ids=ids,
+            )
+        )
+    for hazard in reader.hazards:
+        hazard.controls = []  # the Controls sheet is the full record of them
+    return controls
+
+
+_CONTROL_LINE = re.compile(
+    r"^(?P<ref>C-\d+) \((?P<kind>[^,()]+), (?P<status>[a-z]+)\): (?P<text>.*)$"
+)
+
+
+def _controls_from_text(number: int, text: str) -> list[ParsedControl]:
+    """Controls as clinsafe's export writes them in one cell, one a line:
+    "C-001 (Health IT design, verified): description" (a line not so headed continues the
+    one above); any other text is one control."""
+    controls: list[ParsedControl] = []
+    for line in text.splitlines():
+        match = _CONTROL_LINE.match(line)
+        if match:
+            kind = next((k for k, v in CONTROL_KINDS.items()
+                         if _words(v) == _words(match["kind"])), "design")  # fmt: skip
+            controls.append(
+                ParsedControl(number, match["text"], kind, "additional", status=match["status"],
+                              file_id=match["ref"])
+            )  # fmt: skip
+        elif controls:
+            controls[-1].description += "\n" + line
+        elif line.strip():
+            controls.append(ParsedControl(number, line, "design", "additional"))
+    return controls
+
+
+def _clean_id(text: str) -> str:
+    """A hazard id as people write it: "H-007", "7", "007" and "7\\n" are the same hazard."""
+    text = "".join(text.split())
+    match = re.fullmatch(r"(?i)[a-z]*-?0*(\d+)", text)
+    return match.group(1) if match else text
+
+
+def _title(text: str, limit: int = TITLE_LENGTH) -> str:
+    """A title from the first line of ``text``, cut at a word within ``limit``."""
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if len(line) <= limit:
+        return line
+    return line[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _leading_int(text: str) -> int | None:
+    match = re.match(r"\s*(\d+)", text)
+    return int(match.group(1)) if match else None
+
+
+def _level(enum: type[Severity] | type[Likelihood], text: str) -> Severity | Likelihood | None:
+    words = _words(text)
+    for member in enum:
+        if words in (_words(member.label), str(member.value)) or words.startswith(
+            f"{member.value} "
+        ):
+            return member
+    # "Very Low" / "very-low" / "Low (2)" and the like.
+    for member in sorted(enum, key=lambda m: -len(m.label)):
+        if words.startswith(_words(member.label)):
+            return member
+    return None

@@ -1,0 +1,286 @@
+"""The documents pages: every document as a page and as PDF and DOCX downloads, the
+hazard log's spreadsheets and import, the compliance assessment, the plan's approval, the
+issued documents and the supplier bundle. Short views that find the record, call a
+service or a builder, and respond."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+
+from clinsafe.core.forms import run_service, submit
+from clinsafe.core.permissions import Action, require
+from clinsafe.gate.evaluation import gate_reports
+from clinsafe.gate.views import release_or_404
+from clinsafe.hazards.views import product_or_404, product_page
+from clinsafe.products.models import Product, Release
+from clinsafe.reports import builders, services
+from clinsafe.reports.bundle import SCHEMA_PATH, export_bundle
+from clinsafe.reports.dcb0129 import REQUIREMENTS, Evidence
+from clinsafe.reports.document import Document
+from clinsafe.reports.forms import ComplianceForm, MappingForm, SignForm, UploadForm
+from clinsafe.reports.log_file import LogFileError, find_layout, read_tables
+from clinsafe.reports.log_import import import_hazard_log
+from clinsafe.reports.models import IssuedDocument
+from clinsafe.reports.records import read_log
+from clinsafe.reports.render import DOCX, PDF, to_docx, to_html, to_pdf
+from clinsafe.reports.spreadsheet import CSV, JSON, XLSX, to_csv, to_json, to_xlsx
+
+RENDERERS: dict[str, tuple[Callable[[Document], bytes], str]] = {
+    "pdf": (to_pdf, PDF),
+    "docx": (to_docx, DOCX),
+}
+SPREADSHEETS = {"xlsx": (to_xlsx, XLSX), "csv": (to_csv, CSV), "json": (to_json, JSON)}
+
+
+@login_required
+def documents(request: HttpRequest, slug: str) -> HttpResponse:
+    product = product_or_404(request, slug)
+    releases = list(Release.objects.filter(product=product).select_related("product"))
+    gates = gate_reports(releases)
+    issued = IssuedDocument.objects.filter(product=product).select_related("release").defer(
+        "content"
+    )
+    return product_page(
+        request,
+        "reports/documents.html",
+        product,
+        plan=services.plan_status(product),
+        releases=[
+            (r, gates[r.pk], services.compliance_of(r), [d for d in issued if d.release_id == r.pk])
+            for r in releases
+        ],
+        imports=product.log_imports.select_related("imported_by")[:5],
+    )
+
+
+def _respond(
+    request: HttpRequest, product: Product, document: Document, fmt: str, **context: Any
+) -> HttpResponse:
+    if fmt == "html":
+        return product_page(
+            request, "reports/document_page.html", product, document=document,
+            body=to_html(document), **context,
+        )  # fmt: skip
+    if fmt not in RENDERERS:
+        raise Http404("No such format.")
+    render, content_type = RENDERERS[fmt]
+    return _download(render(document), content_type, f"{document.filename}.{fmt}")
+
+
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def hazard_log_document(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    product = product_or_404(request, slug)
+    if fmt in SPREADSHEETS:
+        write, content_type = SPREADSHEETS[fmt]
+        return _download(write(read_log(product)), content_type, f"hazard-log-{slug}.{fmt}")
+    return _respond(request, product, builders.hazard_log_document(product), fmt)
+
+
+@login_required
+def plan_document(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    product = product_or_404(request, slug)
+    return _respond(
+        request, product, builders.risk_management_plan(product), fmt,
+        plan=services.plan_status(product),
+    )  # fmt: skip
+
+
+@login_required
+def plan_approve(request: HttpRequest, slug: str) -> HttpResponse:
+    product = product_or_404(request, slug)
+    require(request.user, Action.APPROVE_PLAN, product.organisation)
+    plan = services.plan_status(product)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and submit(
+        form,
+        lambda: services.approve_plan(actor=request.user, product=product, **form.cleaned_data),
+    ):
+        messages.success(request, f"You approved plan version {plan.version}.")
+        return redirect("documents", product.slug)
+    return product_page(request, "reports/plan_approve.html", product, form=form, plan=plan)
+
+
+@login_required
+def dtac_document(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    product = product_or_404(request, slug)
+    links = _dtac_links(request, product)
+    return _respond(request, product, builders.dtac_answers(product, links), fmt)
+
+
+def _dtac_links(request: HttpRequest, product: Product) -> dict[str, str]:
+    def url(name: str, *args: str) -> str:
+        return request.build_absolute_uri(reverse(name, args=[product.slug, *args]))
+
+    links = {"plan": url("plan-document", "pdf"), "hazard_log": url("hazard-log-document", "pdf")}
+    report = IssuedDocument.objects.filter(product=product, kind="safety-case-report").first()
+    if report is not None:
+        links["report"] = url("issued-document", str(report.pk))
+    return links
+
+
+@login_required
+def safety_case_report(request: HttpRequest, slug: str, version: str, fmt: str) -> HttpResponse:
+    release = release_or_404(request, slug, version)
+    return _respond(
+        request, release.product, builders.safety_case_report(release), fmt, release=release
+    )
+
+
+@login_required
+def issued_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    product = product_or_404(request, slug)
+    issued = get_object_or_404(IssuedDocument, product=product, pk=pk)
+    response = _download(bytes(issued.content), PDF, issued.filename)
+    response["Digest"] = f"sha-256={base64.b64encode(bytes.fromhex(issued.sha256)).decode()}"
+    return response
+
+
+@login_required
+def compliance(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    release = release_or_404(request, slug, version)
+    product = release.product
+    current = services.compliance_of(release)
+    hints = _evidence_hints(request, product)
+    initial = (
+        ComplianceForm.initial_from(current.assessment.answers)
+        if current.assessment
+        else {f"evidence_{r.clause}": hints[r.clause] for r in REQUIREMENTS}
+    )
+    form = ComplianceForm(request.POST or None, initial=initial, evidence_hints=hints)
+    if request.method == "POST":
+        require(request.user, Action.ASSESS_COMPLIANCE, product.organisation)
+        if form.is_valid() and run_service(
+            form,
+            lambda: services.assess_compliance(
+                actor=request.user, release=release, answers=form.answers()
+            ),
+        ):
+            messages.success(request, "Assessment saved. Sign it to complete it for the gate.")
+            return redirect("release-compliance", product.slug, release.version)
+    return product_page(
+        request, "reports/compliance.html", product, release=release, form=form,
+        compliance=current, sign_form=SignForm(), requirements=REQUIREMENTS,
+    )  # fmt: skip
+
+
+@login_required
+def compliance_sign(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    release = release_or_404(request, slug, version)
+    product = release.product
+    require(request.user, Action.ASSESS_COMPLIANCE, product.organisation)
+    form = SignForm(request.POST or None)
+    if request.method == "POST" and submit(
+        form,
+        lambda: services.sign_compliance(actor=request.user, release=release, **form.cleaned_data),
+    ):
+        messages.success(request, f"You signed the compliance assessment of {release.version}.")
+        return redirect("release-compliance", product.slug, release.version)
+    current = services.compliance_of(release)
+    hints = _evidence_hints(request, product)
+    return product_page(
+        request, "reports/compliance.html", product, release=release, sign_form=form,
+        compliance=current, requirements=REQUIREMENTS,
+        form=ComplianceForm(
+            initial=ComplianceForm.initial_from(current.assessment.answers)
+            if current.assessment else {}, evidence_hints=hints),
+    )  # fmt: skip
+
+
+def _evidence_hints(request: HttpRequest, product: Product) -> dict[str, str]:
+    """For each requirement, where its evidence is kept, as a link into clinsafe."""
+    pages = {
+        Evidence.PLAN: reverse("plan-document", args=[product.slug, "html"]),
+        Evidence.CSO: reverse("product-cso", args=[product.slug]),
+        Evidence.HAZARD_LOG: reverse("hazard-log", args=[product.slug]),
+        Evidence.ARGUMENT: reverse("argument", args=[product.slug]),
+        Evidence.REPORT: reverse("documents", args=[product.slug]),
+        Evidence.RELEASE: reverse("release-list", args=[product.slug]),
+        Evidence.HEALTH: reverse("product-health", args=[product.slug]),
+        Evidence.AUDIT: reverse("hazard-log", args=[product.slug]),
+    }
+    return {
+        r.clause: f"{r.evidence.value}: {request.build_absolute_uri(pages[r.evidence])}"
+        for r in REQUIREMENTS
+    }
+
+
+def supplier_bundle_schema(request: HttpRequest) -> HttpResponse:
+    """The bundle format, published for anyone who reads or writes bundles."""
+    return HttpResponse(SCHEMA_PATH.read_bytes(), content_type="application/schema+json")
+
+
+@login_required
+def supplier_bundle(request: HttpRequest, slug: str, version: str) -> HttpResponse:
+    release = release_or_404(request, slug, version)
+    content = export_bundle(release)
+    return _download(content, JSON, f"supplier-bundle-{slug}-{version}.json")
+
+
+# --- importing a spreadsheet hazard log ----------------------------------------------------
+
+
+@login_required
+def log_import(request: HttpRequest, slug: str) -> HttpResponse:
+    product = product_or_404(request, slug)
+    require(request.user, Action.IMPORT_HAZARD_LOG, product.organisation)
+    if request.method != "POST":
+        return product_page(request, "reports/log_import.html", product, upload=UploadForm())
+    if "file" in request.FILES:
+        upload = UploadForm(request.POST, request.FILES)
+        if not upload.is_valid():
+            return product_page(request, "reports/log_import.html", product, upload=upload)
+        data, filename = upload.cleaned_data["file"].read(), upload.cleaned_data["file"].name
+        mapping = None
+    else:
+        try:
+            data = base64.b64decode(request.POST.get("content", ""), validate=True)
+        except (binascii.Error, ValueError):
+            return HttpResponseBadRequest("The file did not arrive intact; upload it again.")
+        filename = request.POST.get("filename", "hazard-log.xlsx")[:300]
+        mapping = None
+    try:
+        _, layout = find_layout(read_tables(data, filename))
+    except LogFileError as error:
+        upload = UploadForm()
+        upload.add_error(None, str(error))
+        return product_page(request, "reports/log_import.html", product, upload=upload)
+    hidden = {"content": base64.b64encode(data).decode(), "filename": filename}
+    if "file" in request.FILES:
+        form = MappingForm(initial=hidden, layout=layout)
+    else:
+        form = MappingForm({**request.POST.dict(), **hidden}, layout=layout)
+        if form.is_valid():
+            mapping = form.mapping()
+    commit = request.POST.get("action") == "import" and mapping is not None
+    result = import_hazard_log(
+        actor=request.user, product=product, data=data, filename=filename,
+        dry_run=not commit, mapping=mapping,
+    )  # fmt: skip
+    if commit and result.ok:
+        messages.success(
+            request,
+            f"Imported {len(result.created)} hazards and {result.controls} controls from "
+            f"{filename}."
+            + (f" {len(result.mismatches)} stated ratings disagree with the matrix: each is "
+               "shown on its hazard for the CSO." if result.mismatches else ""),
+        )  # fmt: skip
+        return redirect("hazard-log", product.slug)
+    return product_page(
+        request, "reports/log_import.html", product, form=form, result=result,
+        layout=layout,
+    )  # fmt: skip
