@@ -185,8 +185,9 @@ def api_as(user: Any) -> APIClient:
 
 
 def argue_for(release: Any, cso: Any, reviewer: Any) -> Any:
-    """Argue over every hazard of the release's product down to evidence for ``release`` (a
-    test report recorded by the CSO and reviewed by ``reviewer``), and put it forward."""
+    """Make the release's safety case: argue over every hazard of its product down to
+    evidence for ``release`` (a test report recorded by the CSO and reviewed by
+    ``reviewer``), put it forward, and sign a DCB0129 compliance assessment."""
     from clinsafe.argument import services as argument
     from clinsafe.argument.graph import Declaration, Kind, Link
 
@@ -211,4 +212,20 @@ def argue_for(release: Any, cso: Any, reviewer: Any) -> Any:
             link=Link.SUPPORTED_BY,
         )  # fmt: skip
         assert evidence.id
-    return argument.put_forward(actor=cso, release=release)
+    snapshot = argument.put_forward(actor=cso, release=release)
+    assess_compliance_for(release, cso)
+    return snapshot
+
+
+def compliance_answers(status: str = "compliant") -> dict[str, dict[str, str]]:
+    from clinsafe.reports.dcb0129 import REQUIREMENTS
+
+    return {r.clause: {"status": status, "evidence": f"{r.evidence.value}"} for r in REQUIREMENTS}
+
+
+def assess_compliance_for(release: Any, cso: Any) -> Any:
+    """Answer every DCB0129 requirement as compliant for ``release`` and sign it as ``cso``."""
+    from clinsafe.reports import services
+
+    services.assess_compliance(actor=cso, release=release, answers=compliance_answers())
+    return services.sign_compliance(actor=cso, release=release, password=PASSWORD)

@@ -18,7 +18,11 @@ from clinsafe.hazards import services
 from clinsafe.health.services import record_process_review
 from clinsafe.products import releases
 from clinsafe.products import services as products
-from tests.conftest import PASSWORD, make_person, raise_hazard
+from clinsafe.deployments.services import import_supplier_bundle
+from clinsafe.reports import services as documents
+from clinsafe.reports.bundle import export_bundle
+from clinsafe.reports.log_import import import_hazard_log
+from tests.conftest import PASSWORD, compliance_answers, make_person, raise_hazard
 from tests.gate.conftest import assessed, review_all
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +76,11 @@ ALLOWED = {
     "record artefact": {CSO, DEPUTY, REVIEWER, ENGINEER},
     "add artefact version": {CSO, DEPUTY, REVIEWER, ENGINEER},
     "review artefact": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "assess compliance": {CSO, DEPUTY},
+    "sign compliance": {CSO, DEPUTY},
+    "approve plan": {CSO, DEPUTY},
+    "import hazard log": {CSO, DEPUTY, REVIEWER},
+    "import supplier bundle": {CSO, DEPUTY, ADMIN},
 }
 
 
@@ -119,7 +128,11 @@ def world(northwind, elsewhere, product, priya):
                    kind="defeater", text="Users may ignore it.", defeater_kind="rebutting",
                    parent="", link="")  # fmt: skip
     report = argue.record_artefact(actor=priya, product=product, title="Tests", kind="ci_run")
+    documents.assess_compliance(
+        actor=persons[CSO], release=release, answers=compliance_answers()
+    )
     return {
+        "bundle": export_bundle(release),
         "artefact": report,
         "artefact_version": argue.add_artefact_version(actor=priya, artefact=report),
         "rated_3": rated_3,
@@ -269,6 +282,22 @@ def attempt(operation, actor, w):
         "review artefact": lambda: argue.review_artefact_version(
             actor=actor, version=w["artefact_version"]
         ),
+        "assess compliance": lambda: documents.assess_compliance(
+            actor=actor, release=w["release"], answers=compliance_answers("partly")
+        ),
+        "sign compliance": lambda: documents.sign_compliance(
+            actor=actor, release=w["release"], password=PASSWORD
+        ),
+        "approve plan": lambda: documents.approve_plan(
+            actor=actor, product=product, password=PASSWORD, statement="Approved."
+        ),
+        "import hazard log": lambda: import_hazard_log(
+            actor=actor, product=product, filename="log.csv",
+            data=b"Hazard name,Hazard description\nWrong patient,Record opens for another\n",
+        ),  # fmt: skip
+        "import supplier bundle": lambda: import_supplier_bundle(
+            actor=actor, organisation=organisation, data=w["bundle"]
+        ),
     }
     return calls[operation]()
 
@@ -322,6 +351,11 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "record artefact": Action.RECORD_EVIDENCE,
         "add artefact version": Action.RECORD_EVIDENCE,
         "review artefact": Action.REVIEW_EVIDENCE,
+        "assess compliance": Action.ASSESS_COMPLIANCE,
+        "sign compliance": Action.ASSESS_COMPLIANCE,
+        "approve plan": Action.APPROVE_PLAN,
+        "import hazard log": Action.IMPORT_HAZARD_LOG,
+        "import supplier bundle": Action.IMPORT_SUPPLIER_BUNDLE,
     }
     assert set(guarded_by) == set(ALLOWED)
     assert set(guarded_by.values()) == set(Action)
