@@ -30,12 +30,13 @@ TITLE_LENGTH = 120  # a title made from a description
 TITLE_MAX = 200  # the hazard log's limit
 STAGES = ("initial", "residual")
 HAZARD_STATUSES = ("open", "controlled", "accepted", "transferred", "closed")
+# The hazard log's control kinds and their labels (a test holds them equal to ControlKind).
 CONTROL_KINDS = {
     "design": "Health IT design",
     "testing": "Testing",
     "training": "User training",
     "business_process": "Business process",
-    "information": "Information for safety",
+    "information": "Information for safety / labelling",
     "transferred": "Transferred to the deploying organisation",
 }
 
@@ -111,6 +112,7 @@ _LEAVES = {
 }  # fmt: skip
 _STAGE_WORDS = {"initial": "initial", "pre": "initial", "before": "initial",
                 "residual": "residual", "post": "residual", "after": "residual"}  # fmt: skip
+_FILLER = {"mitigation", "mitigated", "assessment", "hazard", "clinical", "overall", "of"}
 _KIND_WORDS = (
     ("business process", "business_process"), ("training", "training"),
     ("hit design", "design"), ("design", "design"), ("testing", "testing"),
@@ -138,6 +140,9 @@ def key_for(heading: list[str]) -> str:
     in_controls = "control" in whole or "mitigat" in whole
     if in_controls and leaf in {"description", "desc", "control description"}:
         leaf = "controls"
+    if not any(leaf in leaves for leaves in _LEAVES.values()):
+        # "Post-mitigation likelihood", "Hazard risk rating": the words around the leaf.
+        leaf = " ".join(w for w in leaf.split() if w not in _FILLER) or leaf
     for key, leaves in _LEAVES.items():
         if leaf not in leaves:
             continue
@@ -210,7 +215,8 @@ def _read_csv(data: bytes) -> SheetTable:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
     except csv.Error:
         dialect = csv.excel
-    rows = [(n, [c.strip() for c in cells]) for n, cells in enumerate(csv.reader(io.StringIO(text), dialect), 1)]
+    reader = csv.reader(io.StringIO(text), dialect)
+    rows = [(n, [unneutralise(c.strip()) for c in cells]) for n, cells in enumerate(reader, 1)]
     return SheetTable("CSV", rows)
 
 
@@ -258,7 +264,7 @@ class Layout:
 
 def _score(mapping: list[str]) -> int:
     keys = [k for k in mapping if k != "ignore"]
-    if not ({"title", "description"} & set(keys)):
+    if not ({"title", "description"} & set(keys)) or len(set(keys)) < 2:
         return 0
     return len(set(keys)) + sum(k.startswith("control.") for k in keys)
 
@@ -617,14 +623,23 @@ def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[Parsed
 
 
 _CONTROL_LINE = re.compile(
-    r"^(?P<ref>C-\d+) \((?P<kind>[^,()]+), (?P<status>[a-z]+)\): (?P<text>.*)$"
+    r"^(?P<ref>C-\d+) \((?P<kind>[^,()]+), (?P<origin>existing|additional), "
+    r"(?P<status>proposed|implemented|verified)(?:, evidence: (?P<evidence>.*?))?\): (?P<text>.*)$"
 )
 
 
+def control_line(reference: str, kind_label: str, origin: str, status: str, evidence: str,
+                 description: str) -> str:  # fmt: skip
+    """A control as one cell line of clinsafe's export, read back by `_controls_from_text`."""
+    evidence = " ".join(evidence.split())
+    return (f"{reference} ({kind_label}, {origin}, {status}"
+            f"{f', evidence: {evidence}' if evidence else ''}): {description}")  # fmt: skip
+
+
 def _controls_from_text(number: int, text: str) -> list[ParsedControl]:
-    """Controls as clinsafe's export writes them in one cell, one a line:
-    "C-001 (Health IT design, verified): description" (a line not so headed continues the
-    one above); any other text is one control."""
+    """Controls as clinsafe's export writes them in one cell, one a line (see
+    `control_line`; a line not so headed continues the one above); any other text is one
+    control."""
     controls: list[ParsedControl] = []
     for line in text.splitlines():
         match = _CONTROL_LINE.match(line)
@@ -632,7 +647,8 @@ def _controls_from_text(number: int, text: str) -> list[ParsedControl]:
             kind = next((k for k, v in CONTROL_KINDS.items()
                          if _words(v) == _words(match["kind"])), "design")  # fmt: skip
             controls.append(
-                ParsedControl(number, match["text"], kind, "additional", status=match["status"],
+                ParsedControl(number, match["text"], kind, match["origin"],
+                              status=match["status"], evidence=match["evidence"] or "",
                               file_id=match["ref"])
             )  # fmt: skip
         elif controls:

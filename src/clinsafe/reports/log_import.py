@@ -210,7 +210,7 @@ class _Writer:
             log.change_hazard_status(
                 actor=self.actor,
                 hazard=hazard,
-                version=None,
+                version=hazard.version,
                 status=parsed.status,
                 reason=parsed.status_reason or f"Recorded as {parsed.status} in the file. {origin}.",
             )

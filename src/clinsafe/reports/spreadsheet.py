@@ -14,7 +14,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from clinsafe.reports.log_file import FORMULA_STARTS
+from clinsafe.reports.log_file import FORMULA_STARTS, control_line
 from clinsafe.reports.records import ControlRow, Estimate, HazardRow, LogRecords
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -56,7 +56,11 @@ def hazard_row(hazard: HazardRow) -> list[str]:
         "\n\n".join(hazard.causes),
         hazard.clinical_context,
         *_estimate(hazard.initial),
-        "\n".join(c.words for c in hazard.controls),
+        "\n".join(
+            control_line(c.reference, c.kind_label, c.origin, c.status,
+                         c.verification_evidence or c.verification_link, c.description)
+            for c in hazard.controls
+        ),  # fmt: skip
         *_estimate(hazard.residual),
         hazard.owner,
         hazard.status_label,
