@@ -3,8 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from clinsafe.core.forms import LoginForm
-from clinsafe.reports.views import supplier_bundle_schema
 from clinsafe.products.views import product_create, product_edit, product_list
+from clinsafe.reports.views import supplier_bundle_schema
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="product-list"), name="home"),

@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from clinsafe.argument import services as argue
 from clinsafe.core import services as people
 from clinsafe.core.models import Role
+from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.gate import services as gate
 from clinsafe.hazards import services
 from clinsafe.health.services import record_process_review
 from clinsafe.products import releases
 from clinsafe.products import services as products
-from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.reports import services as documents
 from clinsafe.reports.bundle import export_bundle
 from clinsafe.reports.log_import import import_hazard_log
@@ -128,9 +128,7 @@ def world(northwind, elsewhere, product, priya):
                    kind="defeater", text="Users may ignore it.", defeater_kind="rebutting",
                    parent="", link="")  # fmt: skip
     report = argue.record_artefact(actor=priya, product=product, title="Tests", kind="ci_run")
-    documents.assess_compliance(
-        actor=persons[CSO], release=release, answers=compliance_answers()
-    )
+    documents.assess_compliance(actor=persons[CSO], release=release, answers=compliance_answers())
     return {
         "bundle": export_bundle(release),
         "artefact": report,
@@ -292,9 +290,11 @@ def attempt(operation, actor, w):
             actor=actor, product=product, password=PASSWORD, statement="Approved."
         ),
         "import hazard log": lambda: import_hazard_log(
-            actor=actor, product=product, filename="log.csv",
+            actor=actor,
+            product=product,
+            filename="log.csv",
             data=b"Hazard name,Hazard description\nWrong patient,Record opens for another\n",
-        ),  # fmt: skip
+        ),
         "import supplier bundle": lambda: import_supplier_bundle(
             actor=actor, organisation=organisation, data=w["bundle"]
         ),

@@ -16,22 +16,51 @@ GP_CONNECT = FIXTURES / "gp-connect-consumers-v1.0.xlsx"
 # justification, Q/R additional design control, W-Z residual, AA owner, AB status.
 UNTIDY_ROWS = [
     # One hazard over three rows, one control per row, its id and text on the first only.
-    {"A": "001", "C": "Dose given ten times too high", "D": "Dose shown in the wrong unit",
-     "E": "Overdose; death of one patient", "F": "Unit conversion bug",
-     "G": "Units shown beside every dose", "H": "Test report TR-1",
-     "M": "Major", "N": "Medium", "O": 3, "P": "Seen in similar systems",
-     "W": "Major", "X": "Very Low", "Y": 2, "Z": "Units checked by pharmacy", "AB": "Open"},
+    {
+        "A": "001",
+        "C": "Dose given ten times too high",
+        "D": "Dose shown in the wrong unit",
+        "E": "Overdose; death of one patient",
+        "F": "Unit conversion bug",
+        "G": "Units shown beside every dose",
+        "H": "Test report TR-1",
+        "M": "Major",
+        "N": "Medium",
+        "O": 3,
+        "P": "Seen in similar systems",
+        "W": "Major",
+        "X": "Very Low",
+        "Y": 2,
+        "Z": "Units checked by pharmacy",
+        "AB": "Open",
+    },
     {"I": "Prescriber training on units", "J": "Training log"},
     {"Q": "Dose range checking", "R": "Test report TR-2"},
     # Its id lost the leading zero; a stated rating the matrix contradicts (Catastrophic /
     # Low is 4, not 5); severity lowered at the residual stage, with a justification.
-    {"A": 2, "D": "Allergy alert not shown", "E": "Anaphylaxis", "F": "Alert suppressed",
-     "M": "Catastrophic", "N": "low", "O": 5, "W": "Considerable", "X": "Very low", "Y": 2,
-     "Z": "Alert cannot be switched off; harm limited by the ward's anaphylaxis kit.",
-     "AB": "closed"},
+    {
+        "A": 2,
+        "D": "Allergy alert not shown",
+        "E": "Anaphylaxis",
+        "F": "Alert suppressed",
+        "M": "Catastrophic",
+        "N": "low",
+        "O": 5,
+        "W": "Considerable",
+        "X": "Very low",
+        "Y": 2,
+        "Z": "Alert cannot be switched off; harm limited by the ward's anaphylaxis kit.",
+        "AB": "closed",
+    },
     # "Closed" and "closed" in one column; the hazard repeated with its id on a control row.
-    {"A": "3", "D": "Wrong patient's record opened", "F": "Similar names",
-     "M": "Major", "N": "Low", "AB": "Closed"},
+    {
+        "A": "3",
+        "D": "Wrong patient's record opened",
+        "F": "Similar names",
+        "M": "Major",
+        "N": "Low",
+        "AB": "Closed",
+    },
     {"A": "3", "K": "Two-identifier check at the bedside"},
 ]
 

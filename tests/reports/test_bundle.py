@@ -50,7 +50,9 @@ def test_the_bundle_round_trip_is_lossless(shipped, trust_cso, elsewhere):
     assert received.content == json.loads(data)
     assert read_bundle(json.dumps(received.content).encode()) == json.loads(data)
     assert (received.supplier_name, received.product_name, received.release_version) == (
-        "Northwind Health", "MedsFlow", "2.4.0"
+        "Northwind Health",
+        "MedsFlow",
+        "2.4.0",
     )
 
 

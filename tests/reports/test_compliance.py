@@ -17,7 +17,10 @@ def outcome(release):
 
 
 def test_the_gate_is_pending_until_the_cso_signs_an_assessment(cso, release):
-    assert outcome(release) == ("pending", "No DCB0129 compliance assessment is recorded for 2.4.0.")
+    assert outcome(release) == (
+        "pending",
+        "No DCB0129 compliance assessment is recorded for 2.4.0.",
+    )
     assess_compliance(actor=cso, release=release, answers=compliance_answers())
     assert outcome(release) == ("pending", "The CSO has not signed the compliance assessment.")
     sign_compliance(actor=cso, release=release, password=PASSWORD)

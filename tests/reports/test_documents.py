@@ -139,13 +139,12 @@ def test_the_next_release_issues_the_next_document_version(signed_release, cso, 
     sign_off(cso, following)
     versions = IssuedDocument.objects.filter(product=product, kind="safety-case-report")
     assert sorted(versions.values_list("release__version", "document_version")) == [
-        ("2.4.0", 1), ("2.5.0", 2)
+        ("2.4.0", 1),
+        ("2.5.0", 2),
     ]
 
 
-def test_the_plan_goes_out_of_date_when_its_basis_changes_and_a_new_version_is_queued(
-    cso, product
-):
+def test_the_plan_goes_out_of_date_when_its_basis_changes_and_a_new_version_is_queued(cso, product):
     assert plan_status(product).summary == "version 1, draft awaiting the CSO's approval"
     approve_plan(actor=cso, product=product, password=PASSWORD, statement="I approve it.")
     assert plan_status(product).current

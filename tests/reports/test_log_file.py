@@ -27,10 +27,16 @@ def test_the_nhs_template_header_is_found_across_its_four_rows():
     assert keys["G"] == "control.design.existing" and keys["H"] == "evidence"
     assert keys["K"] == "control.business_process.existing"
     assert [keys[c] for c in "MNOP"] == [
-        "initial.severity", "initial.likelihood", "initial.rating", "initial.rationale"
+        "initial.severity",
+        "initial.likelihood",
+        "initial.rating",
+        "initial.rationale",
     ]
     assert [keys[c] for c in "WXYZ"] == [
-        "residual.severity", "residual.likelihood", "residual.rating", "residual.rationale"
+        "residual.severity",
+        "residual.likelihood",
+        "residual.rating",
+        "residual.rationale",
     ]
     assert keys["AB"] == "status"
 
@@ -99,7 +105,9 @@ def test_every_unreadable_row_is_reported_with_its_row_and_reason():
     assert (6, "initial severity") in problems
     assert (7, "initial likelihood") in problems
     severity = next(p for p in parsed.problems if p.row == 6)
-    assert "'Severe' is not a severity" in severity.message and "Catastrophic (5)" in severity.message
+    assert (
+        "'Severe' is not a severity" in severity.message and "Catastrophic (5)" in severity.message
+    )
 
 
 def test_one_id_with_two_different_hazards_is_a_problem():
@@ -157,4 +165,4 @@ def test_the_reader_knows_every_kind_of_control_by_its_label():
     from clinsafe.hazards.models import ControlKind
     from clinsafe.reports.log_file import CONTROL_KINDS
 
-    assert CONTROL_KINDS == dict(ControlKind.choices)
+    assert dict(ControlKind.choices) == CONTROL_KINDS

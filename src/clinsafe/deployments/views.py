@@ -24,9 +24,10 @@ def bundle_list(request: HttpRequest, slug: str) -> HttpResponse:
         bundle = submit(
             form,
             lambda: import_supplier_bundle(
-                actor=request.user, organisation=organisation,
+                actor=request.user,
+                organisation=organisation,
                 data=form.cleaned_data["file"].read(),
-            ),  # fmt: skip
+            ),
         )
         if bundle is not None:
             messages.success(request, f"Imported {bundle}.")
@@ -56,8 +57,11 @@ def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "organisation": organisation,
             "bundle": bundle,
             "content": content,
-            "transferred": [c for c in content["hazard_log"]["controls"]
-                            if c["transferred_to_deploying_organisation"]],  # fmt: skip
+            "transferred": [
+                c
+                for c in content["hazard_log"]["controls"]
+                if c["transferred_to_deploying_organisation"]
+            ],
             "previous": previous,
             "comparison": compare(previous.content, content) if previous else None,
         },

@@ -8,7 +8,6 @@ from django.contrib.auth.models import User
 
 from clinsafe.argument.demo import develop_argument, raise_open_doubt
 from clinsafe.argument.services import put_forward
-from clinsafe.reports import demo as compliance
 from clinsafe.core.history import days_ago
 from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
@@ -16,6 +15,7 @@ from clinsafe.hazards import services as hazards
 from clinsafe.hazards.models import Control, ControlKind, ControlStatus, Hazard, Stage
 from clinsafe.products import releases
 from clinsafe.products.models import HazardChange, Product
+from clinsafe.reports import demo as compliance
 from clinsafe.risk import Likelihood as L
 from clinsafe.risk import Severity as S
 

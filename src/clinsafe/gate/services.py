@@ -210,7 +210,6 @@ def add_sign_off_step(step: SignOffStep) -> SignOffStep:
     return step
 
 
-
 def sign_off_release(*, actor: Actor, release: Release, password: str, statement: str) -> SignOff:
     """The CSO approves the release as it stands. Refused until the CSO has reviewed every
     hazard rated 3 or above and every hazard changed since the previous release, after its

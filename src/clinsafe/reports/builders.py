@@ -13,8 +13,8 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from clinsafe.argument.assessment import check_release
-from clinsafe.audit.services import display_name
 from clinsafe.argument.diagram import DiagramUnavailable, outline, render_png, render_svg
+from clinsafe.audit.services import display_name
 from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.core.models import Membership, ProfessionalRegistration
 from clinsafe.gate.evaluation import evaluate, report
@@ -175,9 +175,7 @@ def _argument_section(release: Release) -> Section:
     section = Section("The safety argument")
     checked = check_release(release)
     if checked is None:
-        return section.add(
-            Paragraph("No safety argument has been put forward for this release.")
-        )
+        return section.add(Paragraph("No safety argument has been put forward for this release."))
     snapshot = checked.snapshot
     assert snapshot is not None
     section.add(
@@ -233,8 +231,12 @@ def _summary_by_rating(records: LogRecords) -> Section:
         hazards = groups.get(rating, [])
         word = NHS_EXAMPLE_SCHEME.acceptability(rating).word if rating else "Not yet assessed"
         rows.append(
-            (str(rating) if rating else "—", word, str(len(hazards)),
-             ", ".join(h.reference for h in hazards) or "—")  # fmt: skip
+            (
+                str(rating) if rating else "—",
+                word,
+                str(len(hazards)),
+                ", ".join(h.reference for h in hazards) or "—",
+            )
         )
     return Section(
         "Summary of hazards by residual risk",
@@ -244,9 +246,7 @@ def _summary_by_rating(records: LogRecords) -> Section:
 
 def _serious_hazards(records: LogRecords) -> Section:
     section = Section(f"Hazards with residual rating {SERIOUS_RATING} or above")
-    serious = [
-        h for h in records.hazards if h.residual and h.residual.rating >= SERIOUS_RATING
-    ]
+    serious = [h for h in records.hazards if h.residual and h.residual.rating >= SERIOUS_RATING]
     if not serious:
         section.add(Paragraph(f"No hazard has a residual rating of {SERIOUS_RATING} or above."))
     for hazard in serious:
@@ -265,8 +265,12 @@ def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
         Table(
             ("Control", "Type", "Status", "Verification"),
             tuple(
-                (f"{c.reference} {c.description}", c.kind_label, c.status,
-                 c.verification_evidence or c.verification_link or "None recorded")  # fmt: skip
+                (
+                    f"{c.reference} {c.description}",
+                    c.kind_label,
+                    c.status,
+                    c.verification_evidence or c.verification_link or "None recorded",
+                )
                 for c in hazard.controls
             ),
             caption="Controls",
@@ -297,8 +301,10 @@ def _outstanding(records: LogRecords, gate: dict[str, Any]) -> Section:
             ),
             Table(
                 ("Control", "Owner", "Status"),
-                tuple((f"{c.reference} {c.description}", c.owner or "No owner", c.status)
-                      for c in unverified),  # fmt: skip
+                tuple(
+                    (f"{c.reference} {c.description}", c.owner or "No owner", c.status)
+                    for c in unverified
+                ),
                 caption="Controls not yet verified",
                 empty="Every control is verified.",
             ),
@@ -337,9 +343,7 @@ def _third_party(product: Product) -> Paragraph | Items:
 
 def _incidents_since(release: Release) -> str:
     previous = (
-        IssuedDocument.objects.filter(
-            product=release.product, kind=DocumentKind.SAFETY_CASE_REPORT
-        )
+        IssuedDocument.objects.filter(product=release.product, kind=DocumentKind.SAFETY_CASE_REPORT)
         .exclude(release=release)
         .order_by("-issued_at")
         .first()
@@ -354,8 +358,12 @@ def _configuration(release: Release) -> Section:
         [
             Paragraph(release.build_identifier or "Not recorded.", label="Build identifier:"),
             Paragraph(release.summary or "Not recorded.", label="Summary of changes:"),
-            Table(("Component", "Version"), tuple(sorted(release.components.items())),
-                  caption="Components", empty="No components recorded."),  # fmt: skip
+            Table(
+                ("Component", "Version"),
+                tuple(sorted(release.components.items())),
+                caption="Components",
+                empty="No components recorded.",
+            ),
             Table(
                 ("Setting", "Value"),
                 tuple((k, str(v)) for k, v in sorted(release.safety_settings.items())),
@@ -446,8 +454,13 @@ def _document_control(product: Product, kind: str) -> Section:
             Table(
                 ("Version", "Release", "Issued", "By", "SHA-256"),
                 tuple(
-                    (str(d.document_version), d.release.version if d.release else "—",
-                     f"{d.issued_at:%Y-%m-%d %H:%M}", d.issued_by_name, d.sha256)  # fmt: skip
+                    (
+                        str(d.document_version),
+                        d.release.version if d.release else "—",
+                        f"{d.issued_at:%Y-%m-%d %H:%M}",
+                        d.issued_by_name,
+                        d.sha256,
+                    )
                     for d in issued
                 ),
                 caption="Issued versions",
@@ -493,10 +506,10 @@ def hazard_log_document(product: Product, release: Release | None = None,
                 [
                     *_in_full(hazard),
                     Paragraph(
-                        hazard.status_label + (f" ({hazard.status_reason})"
-                                                     if hazard.status_reason else ""),
+                        hazard.status_label
+                        + (f" ({hazard.status_reason})" if hazard.status_reason else ""),
                         label="Status:",
-                    ),  # fmt: skip
+                    ),
                     Paragraph(hazard.owner or "No owner", label="Owner:"),
                 ],
             )
@@ -508,10 +521,16 @@ def hazard_log_document(product: Product, release: Release | None = None,
         Table(
             ("Control", "Type", "Origin", "Status", "Hazards", "Verification"),
             tuple(
-                (f"{c.reference} {c.description}", c.kind_label, c.origin, c.status,
-                 ", ".join(c.hazards), c.verification_evidence or c.verification_link or "—")
+                (
+                    f"{c.reference} {c.description}",
+                    c.kind_label,
+                    c.origin,
+                    c.status,
+                    ", ".join(c.hazards),
+                    c.verification_evidence or c.verification_link or "—",
+                )
                 for c in records.controls
-            ),  # fmt: skip
+            ),
             empty="No controls.",
         ),
     )
@@ -561,8 +580,11 @@ def risk_management_plan(product: Product) -> Document:
         Table(
             ("Rating", "Meaning", "Accepted by"),
             tuple(
-                (str(r), NHS_EXAMPLE_SCHEME.acceptability(r).meaning,
-                 product.organisation.acceptance_policy.level(r).label)  # fmt: skip
+                (
+                    str(r),
+                    NHS_EXAMPLE_SCHEME.acceptability(r).meaning,
+                    product.organisation.acceptance_policy.level(r).label,
+                )
                 for r in NHS_EXAMPLE_SCHEME.ratings
             ),
         ),
@@ -577,17 +599,23 @@ def risk_management_plan(product: Product) -> Document:
             ("Activity", "When", "Who"),
             (
                 ("Hazard identification", "At design, and for every change", "Whole team"),
-                ("Risk estimation and evaluation", "When a hazard is raised or changes",
-                 "Clinical reviewers and the CSO"),
-                ("Control and verification", "Before the release that relies on it",
-                 "Engineers; verified with evidence"),
+                (
+                    "Risk estimation and evaluation",
+                    "When a hazard is raised or changes",
+                    "Clinical reviewers and the CSO",
+                ),
+                (
+                    "Control and verification",
+                    "Before the release that relies on it",
+                    "Engineers; verified with evidence",
+                ),
                 ("Safety argument put forward", "For each release", "The CSO"),
                 ("Review of rating 3+ and changed hazards", "Before each sign-off", "The CSO"),
                 ("Residual risk acceptance", "Before each release", "The CSO or the executive"),
                 ("Safety Case Report and Hazard Log issued", "At each sign-off", "The CSO"),
                 ("DCB0129 compliance assessment", "For each release", "The CSO"),
                 ("Review of this process", "At least yearly", "The CSO and top management"),
-            ),  # fmt: skip
+            ),
         ),
     )
     doc.section(
@@ -644,8 +672,12 @@ def _plan_control(plan: PlanStatus) -> Section:
             Table(
                 ("Plan version", "Approved by", "When", "Basis SHA-256"),
                 tuple(
-                    (str(a.plan_version), a.signer_name, f"{a.signed_at:%Y-%m-%d %H:%M}",
-                     a.snapshot_hash)  # fmt: skip
+                    (
+                        str(a.plan_version),
+                        a.signer_name,
+                        f"{a.signed_at:%Y-%m-%d %H:%M}",
+                        a.snapshot_hash,
+                    )
                     for a in plan.approvals
                 ),
                 caption="Approved versions",
@@ -680,7 +712,9 @@ def dtac_answers(product: Product, links: dict[str, str]) -> Document:
         date=timezone.localdate(),
         status=DRAFT,
     )
-    third_party = [line.strip() for line in product.third_party_products.splitlines() if line.strip()]
+    third_party = [
+        line.strip() for line in product.third_party_products.splitlines() if line.strip()
+    ]
     rows = (
         ("C1.1", "Have you undertaken clinical risk management activities for this product "
          "which comply with DCB0129?",

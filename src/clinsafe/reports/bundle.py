@@ -78,8 +78,11 @@ def bundle_data(release: Release) -> dict[str, Any]:
             "components": release.components,
             "safety_settings": release.safety_settings,
             "released_at": release.released_at.isoformat() if release.released_at else None,
-            "gate": {"decision": gate["decision"], "message": gate["message"],
-                     "snapshot_hash": gate["snapshot_hash"]},  # fmt: skip
+            "gate": {
+                "decision": gate["decision"],
+                "message": gate["message"],
+                "snapshot_hash": gate["snapshot_hash"],
+            },
         },
         "hazard_log": hazard_log,
         "safety_case": _safety_case(release),
@@ -123,18 +126,44 @@ def _safety_case(release: Release) -> dict[str, Any]:
 
 def _signatures(gate: dict[str, Any], release: Release) -> list[dict[str, Any]]:
     rows = []
-    for kind, signature in [("sign-off", gate["sign_off"])] + [
-        ("block", b) for b in gate["blocks"]
-    ] + [("override", o) for o in gate["overrides"]]:
+    for kind, signature in (
+        [("sign-off", gate["sign_off"])]
+        + [("block", b) for b in gate["blocks"]]
+        + [("override", o) for o in gate["overrides"]]
+    ):
         if signature:
-            rows.append({"kind": kind, **{k: signature[k] for k in (
-                "signer", "role", "meaning", "signed_at", "statement", "snapshot_hash", "stale")}})
+            rows.append(
+                {
+                    "kind": kind,
+                    **{
+                        k: signature[k]
+                        for k in (
+                            "signer",
+                            "role",
+                            "meaning",
+                            "signed_at",
+                            "statement",
+                            "snapshot_hash",
+                            "stale",
+                        )
+                    },
+                }
+            )
     compliance = compliance_of(release)
     if compliance.signature is not None:
         s = compliance.signature
-        rows.append({"kind": "compliance", "signer": s.signer_name, "role": s.signer_role,
-                     "meaning": s.meaning, "signed_at": s.signed_at, "statement": s.statement,
-                     "snapshot_hash": s.snapshot_hash, "stale": not compliance.signed_current})
+        rows.append(
+            {
+                "kind": "compliance",
+                "signer": s.signer_name,
+                "role": s.signer_role,
+                "meaning": s.meaning,
+                "signed_at": s.signed_at,
+                "statement": s.statement,
+                "snapshot_hash": s.snapshot_hash,
+                "stale": not compliance.signed_current,
+            }
+        )
     return rows  # fmt: skip
 
 

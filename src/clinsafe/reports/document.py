@@ -22,6 +22,7 @@ class Paragraph:
 @dataclass(frozen=True)
 class Items:
     """A bulleted list."""
+
     kind: ClassVar[str] = "items"
 
     items: tuple[str, ...]
@@ -40,6 +41,7 @@ class Table:
 @dataclass(frozen=True)
 class Figure:
     """An image drawn on the server: SVG for pages and PDF, PNG for Word."""
+
     kind: ClassVar[str] = "figure"
 
     svg: str

@@ -39,7 +39,10 @@ class ComplianceForm(NHSForm):
     def answers(self) -> dict[str, dict[str, str]]:
         data = self.cleaned_data
         return {
-            r.clause: {"status": data[f"status_{r.clause}"], "evidence": data[f"evidence_{r.clause}"]}
+            r.clause: {
+                "status": data[f"status_{r.clause}"],
+                "evidence": data[f"evidence_{r.clause}"],
+            }
             for r in REQUIREMENTS
         }
 
@@ -105,7 +108,9 @@ class MappingForm(NHSForm):
         try:
             return base64.b64decode(self.cleaned_data["content"], validate=True)
         except (binascii.Error, ValueError):
-            raise forms.ValidationError("The file did not arrive intact; upload it again.") from None
+            raise forms.ValidationError(
+                "The file did not arrive intact; upload it again."
+            ) from None
 
     def mapping(self) -> list[str]:
         return [self.cleaned_data[f"column_{i}"] for i in range(len(self.columns))]

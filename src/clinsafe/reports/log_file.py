@@ -16,6 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypeVar
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -39,6 +40,9 @@ CONTROL_KINDS = {
     "information": "Information for safety / labelling",
     "transferred": "Transferred to the deploying organisation",
 }
+
+
+Level = TypeVar("Level", Severity, Likelihood)
 
 
 class LogFileError(ValueError):
@@ -77,7 +81,9 @@ def mapping_choices() -> list[tuple[str, str]]:
     choices = [("ignore", "Not imported")]
     choices += list(HAZARD_KEYS.items())
     for stage in STAGES:
-        choices += [(f"{stage}.{p}", f"{stage.capitalize()} {w}") for p, w in ESTIMATE_PARTS.items()]
+        choices += [
+            (f"{stage}.{p}", f"{stage.capitalize()} {w}") for p, w in ESTIMATE_PARTS.items()
+        ]
     for kind, label in CONTROL_KINDS.items():
         for origin in ("existing", "additional"):
             choices.append((f"control.{kind}.{origin}", f"Control ({label}, {origin})"))
@@ -587,12 +593,12 @@ def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[Parsed
 
         if not value("description"):
             continue
+        kind_text = value("control type")
         kind = next((k for k, label in CONTROL_KINDS.items()
-                     if _words(label) == _words(value("control type")) or k == value("control type")),
-                    None)  # fmt: skip
+                     if _words(label) == _words(kind_text) or k == kind_text), None)  # fmt: skip
         if kind is None:
             reader.problems.append(
-                Problem(number, "Controls: type", f"Control type {value('control type')!r} is "
+                Problem(number, "Controls: type", f"Control type {kind_text!r} is "
                         f"not one of {', '.join(CONTROL_KINDS.values())}.")
             )  # fmt: skip
             continue
@@ -678,7 +684,7 @@ def _leading_int(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _level(enum: type[Severity] | type[Likelihood], text: str) -> Severity | Likelihood | None:
+def _level(enum: type[Level], text: str) -> Level | None:
     words = _words(text)
     for member in enum:
         if words in (_words(member.label), str(member.value)) or words.startswith(

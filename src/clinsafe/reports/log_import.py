@@ -212,13 +212,19 @@ class _Writer:
                 hazard=hazard,
                 version=hazard.version,
                 status=parsed.status,
-                reason=parsed.status_reason or f"Recorded as {parsed.status} in the file. {origin}.",
+                reason=parsed.status_reason
+                or f"Recorded as {parsed.status} in the file. {origin}.",
             )
         self.result.created.append((hazard.reference, hazard.title, parsed.row))
         return hazard
 
     def _assess(
-        self, hazard: Hazard, parsed: ParsedHazard, stage: str, estimate: ParsedEstimate, origin: str
+        self,
+        hazard: Hazard,
+        parsed: ParsedHazard,
+        stage: str,
+        estimate: ParsedEstimate,
+        origin: str,
     ) -> None:
         rationale = estimate.rationale or f"{origin}; the file gives no justification."
         if estimate.mismatch:
@@ -264,7 +270,9 @@ class _Writer:
 
 def _messages(error: ValidationError) -> list[tuple[str, list[str]]]:
     if hasattr(error, "error_dict"):
-        return [(name if name != "__all__" else "", msgs) for name, msgs in error.message_dict.items()]
+        return [
+            (name if name != "__all__" else "", msgs) for name, msgs in error.message_dict.items()
+        ]
     return [("", list(error.messages))]
 
 

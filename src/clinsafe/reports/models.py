@@ -32,7 +32,9 @@ class IssuedDocument(models.Model):
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     issued_at = models.DateTimeField()
-    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     issued_by_name = models.CharField(max_length=300)
 
     class Meta:

@@ -7,6 +7,7 @@ import io
 
 from django.template.loader import render_to_string
 from docx import Document as Docx
+from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -34,9 +35,9 @@ def to_docx(document: Document) -> bytes:
     docx = Docx()
     docx.core_properties.title = document.title
     docx.core_properties.subject = f"{document.product} {document.version}".strip()
-    for section in docx.sections:
-        section.left_margin = section.right_margin = Cm(2)
-        _page_number_footer(section.footer.paragraphs[0])
+    for page in docx.sections:
+        page.left_margin = page.right_margin = Cm(2)
+        _page_number_footer(page.footer.paragraphs[0])
     docx.add_heading(document.title, level=0)
     _table(docx, _cover_table(document), style="Table Grid")
     docx.add_heading("Signatures", level=1)
@@ -81,13 +82,13 @@ def _signature_table(document: Document) -> Table:
     )
 
 
-def _section(docx: Docx, heading: str, section: Section, level: int) -> None:
+def _section(docx: DocxDocument, heading: str, section: Section, level: int) -> None:
     docx.add_heading(heading, level=level)
     for block in section.blocks:
         _block(docx, block)
 
 
-def _block(docx: Docx, block: Block) -> None:
+def _block(docx: DocxDocument, block: Block) -> None:
     if isinstance(block, Paragraph):
         paragraph = docx.add_paragraph()
         if block.label:
@@ -109,7 +110,7 @@ def _block(docx: Docx, block: Block) -> None:
         docx.add_paragraph(block.caption).alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _table(docx: Docx, table: Table, style: str) -> None:
+def _table(docx: DocxDocument, table: Table, style: str) -> None:
     if not table.rows:
         docx.add_paragraph(table.empty)
         return
@@ -129,7 +130,7 @@ def _table(docx: Docx, table: Table, style: str) -> None:
 
 
 def _page_number_footer(paragraph: DocxParagraph) -> None:
-    """"Page N of M" as Word fields, filled in by Word when it lays out the pages."""
+    """ "Page N of M" as Word fields, filled in by Word when it lays out the pages."""
     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     paragraph.add_run("Page ")
     _field(paragraph, "PAGE")

@@ -67,7 +67,9 @@ class Compliance:
         if self.signature is None:
             signed = "not signed"
         elif self.signed_current:
-            signed = f"signed by {self.signature.signer_name} on {self.signature.signed_at:%Y-%m-%d}"
+            signed = (
+                f"signed by {self.signature.signer_name} on {self.signature.signed_at:%Y-%m-%d}"
+            )
         else:
             signed = "signed, but the answers changed since (stale)"
         return f"{len(REQUIREMENTS)} requirements: {tally or 'none answered'}; {signed}."
@@ -115,7 +117,9 @@ def sign_compliance(
     actor = require(actor, Action.ASSESS_COMPLIANCE, release.product.organisation)
     appointment = require_appointment(actor, release.product)
     with transaction.atomic():
-        assessment = ComplianceAssessment.objects.select_for_update().filter(release=release).first()
+        assessment = (
+            ComplianceAssessment.objects.select_for_update().filter(release=release).first()
+        )
         if assessment is None:
             raise ValidationError({"__all__": "Answer the assessment before signing it."})
         check_signing_password(actor, password)
@@ -198,7 +202,9 @@ class PlanStatus:
     def summary(self) -> str:
         if self.current:
             a = self.approvals[0]
-            return f"version {a.plan_version}, approved by {a.signer_name} on {a.signed_at:%Y-%m-%d}"
+            return (
+                f"version {a.plan_version}, approved by {a.signer_name} on {a.signed_at:%Y-%m-%d}"
+            )
         if not self.approvals:
             return f"version {self.version}, draft awaiting the CSO's approval"
         return (

@@ -57,10 +57,16 @@ def hazard_row(hazard: HazardRow) -> list[str]:
         hazard.clinical_context,
         *_estimate(hazard.initial),
         "\n".join(
-            control_line(c.reference, c.kind_label, c.origin, c.status,
-                         c.verification_evidence or c.verification_link, c.description)
+            control_line(
+                c.reference,
+                c.kind_label,
+                c.origin,
+                c.status,
+                c.verification_evidence or c.verification_link,
+                c.description,
+            )
             for c in hazard.controls
-        ),  # fmt: skip
+        ),
         *_estimate(hazard.residual),
         hazard.owner,
         hazard.status_label,
@@ -147,12 +153,16 @@ def as_data(records: LogRecords) -> dict[str, Any]:
                 "initial": estimate(h.initial),
                 "residual": estimate(h.residual),
                 "controls": [c.reference for c in h.controls],
-                "acceptance": None if h.acceptance is None else {
-                    "signer": h.acceptance.signer, "role": h.acceptance.role,
+                "acceptance": None
+                if h.acceptance is None
+                else {
+                    "signer": h.acceptance.signer,
+                    "role": h.acceptance.role,
                     "signed_at": h.acceptance.signed_at.isoformat(),
-                    "rating": h.acceptance.rating, "rationale": h.acceptance.rationale,
+                    "rating": h.acceptance.rating,
+                    "rationale": h.acceptance.rationale,
                     "current": h.acceptance.current,
-                },  # fmt: skip
+                },
             }
             for h in records.hazards
         ],

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -29,7 +30,7 @@ from clinsafe.reports.document import Document
 from clinsafe.reports.forms import ComplianceForm, MappingForm, SignForm, UploadForm
 from clinsafe.reports.log_file import LogFileError, find_layout, read_tables
 from clinsafe.reports.log_import import import_hazard_log
-from clinsafe.reports.models import IssuedDocument
+from clinsafe.reports.models import ComplianceStatus, IssuedDocument
 from clinsafe.reports.records import read_log
 from clinsafe.reports.render import DOCX, PDF, to_docx, to_html, to_pdf
 from clinsafe.reports.spreadsheet import CSV, JSON, XLSX, to_csv, to_json, to_xlsx
@@ -46,8 +47,8 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_or_404(request, slug)
     releases = list(Release.objects.filter(product=product).select_related("product"))
     gates = gate_reports(releases)
-    issued = IssuedDocument.objects.filter(product=product).select_related("release").defer(
-        "content"
+    issued = (
+        IssuedDocument.objects.filter(product=product).select_related("release").defer("content")
     )
     return product_page(
         request,
@@ -106,9 +107,13 @@ def plan_approve(request: HttpRequest, slug: str) -> HttpResponse:
     require(request.user, Action.APPROVE_PLAN, product.organisation)
     plan = services.plan_status(product)
     form = SignForm(request.POST or None)
-    if request.method == "POST" and submit(
-        form,
-        lambda: services.approve_plan(actor=request.user, product=product, **form.cleaned_data),
+    if (
+        request.method == "POST"
+        and submit(
+            form,
+            lambda: services.approve_plan(actor=request.user, product=product, **form.cleaned_data),
+        )
+        is not None
     ):
         messages.success(request, f"You approved plan version {plan.version}.")
         return redirect("documents", product.slug)
@@ -153,51 +158,67 @@ def issued_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_required
 def compliance(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     release = release_or_404(request, slug, version)
-    product = release.product
-    current = services.compliance_of(release)
-    hints = _evidence_hints(request, product)
-    initial = (
-        ComplianceForm.initial_from(current.assessment.answers)
-        if current.assessment
-        else {f"evidence_{r.clause}": hints[r.clause] for r in REQUIREMENTS}
-    )
-    form = ComplianceForm(request.POST or None, initial=initial, evidence_hints=hints)
+    form = _compliance_form(request, release, request.POST or None)
     if request.method == "POST":
-        require(request.user, Action.ASSESS_COMPLIANCE, product.organisation)
-        if form.is_valid() and run_service(
+        require(request.user, Action.ASSESS_COMPLIANCE, release.product.organisation)
+        if form.is_valid() and _saved(
             form,
             lambda: services.assess_compliance(
                 actor=request.user, release=release, answers=form.answers()
             ),
         ):
             messages.success(request, "Assessment saved. Sign it to complete it for the gate.")
-            return redirect("release-compliance", product.slug, release.version)
-    return product_page(
-        request, "reports/compliance.html", product, release=release, form=form,
-        compliance=current, sign_form=SignForm(), requirements=REQUIREMENTS,
-    )  # fmt: skip
+            return redirect("release-compliance", release.product.slug, release.version)
+    return _compliance_page(request, release, form, SignForm())
 
 
 @login_required
 def compliance_sign(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     release = release_or_404(request, slug, version)
-    product = release.product
-    require(request.user, Action.ASSESS_COMPLIANCE, product.organisation)
+    require(request.user, Action.ASSESS_COMPLIANCE, release.product.organisation)
     form = SignForm(request.POST or None)
-    if request.method == "POST" and submit(
+    if request.method == "POST" and _saved(
         form,
-        lambda: services.sign_compliance(actor=request.user, release=release, **form.cleaned_data),
+        lambda: (
+            form.is_valid()
+            and services.sign_compliance(actor=request.user, release=release, **form.cleaned_data)
+        ),
     ):
         messages.success(request, f"You signed the compliance assessment of {release.version}.")
-        return redirect("release-compliance", product.slug, release.version)
+        return redirect("release-compliance", release.product.slug, release.version)
+    return _compliance_page(request, release, _compliance_form(request, release, None), form)
+
+
+def _saved(form: Form, action: Callable[[], object]) -> bool:
+    """Whether ``action`` (a service call, or False for an invalid form) succeeded."""
+    return run_service(form, action) not in (None, False)
+
+
+def _compliance_form(request: HttpRequest, release: Release, data: Any) -> ComplianceForm:
+    """The answers as they stand, or each requirement's evidence link for a first one."""
+    current = services.compliance_of(release).assessment
+    hints = _evidence_hints(request, release.product)
+    initial = (
+        ComplianceForm.initial_from(current.answers)
+        if current
+        else {f"evidence_{r.clause}": hints[r.clause] for r in REQUIREMENTS}
+    )
+    return ComplianceForm(data, initial=initial, evidence_hints=hints)
+
+
+def _compliance_page(
+    request: HttpRequest, release: Release, form: ComplianceForm, sign_form: SignForm
+) -> HttpResponse:
     current = services.compliance_of(release)
-    hints = _evidence_hints(request, product)
+    answers = current.assessment.answers if current.assessment else {}
+    rows = [
+        (r, ComplianceStatus(answers[r.clause]["status"]).label if r.clause in answers
+         else "Not assessed", answers.get(r.clause, {}).get("evidence", ""))
+        for r in REQUIREMENTS
+    ]  # fmt: skip
     return product_page(
-        request, "reports/compliance.html", product, release=release, sign_form=form,
-        compliance=current, requirements=REQUIREMENTS,
-        form=ComplianceForm(
-            initial=ComplianceForm.initial_from(current.assessment.answers)
-            if current.assessment else {}, evidence_hints=hints),
+        request, "reports/compliance.html", release.product, release=release, form=form,
+        compliance=current, sign_form=sign_form, rows=rows,
     )  # fmt: skip
 
 

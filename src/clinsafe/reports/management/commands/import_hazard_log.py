@@ -48,9 +48,12 @@ class Command(BaseCommand):
             raise CommandError(f"Cannot read {path}: {error}") from None
         result = run(
             lambda: import_hazard_log(
-                actor=actor, product=product, data=data, filename=path.name,
+                actor=actor,
+                product=product,
+                data=data,
+                filename=path.name,
                 dry_run=options["dry_run"],
-            )  # fmt: skip
+            )
         )
         if options["json"]:
             self.stdout.write(json.dumps(result.as_json(), indent=2, ensure_ascii=False))

@@ -1,0 +1,202 @@
+"""The documents pages, used as people would: Priya the CSO, Tom a clinical reviewer, Sam an
+engineer, Alex a viewer, Charlie from another organisation."""
+
+import base64
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from clinsafe.deployments.models import SupplierBundle
+from clinsafe.hazards.models import Hazard
+from clinsafe.reports.bundle import export_bundle
+from clinsafe.reports.log_file import find_layout, read_tables
+from clinsafe.reports.models import ComplianceAssessment, PlanApproval
+from tests.conftest import PASSWORD, compliance_answers, logged_in, make_person
+from tests.gate.conftest import assessed
+from tests.reports.conftest import workbook_bytes
+
+pytestmark = pytest.mark.django_db
+DOCS = "/products/medsflow/documents/"
+IMPORT = "/products/medsflow/hazard-log/import/"
+
+
+def _file(data, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
+
+
+def test_the_documents_page_offers_every_document_in_every_format(cso, alex, release):
+    page = logged_in(alex).get(DOCS).text
+    for link in ("hazard-log.pdf", "hazard-log.docx", "hazard-log.xlsx", "hazard-log.csv",
+                 "plan.pdf", "dtac.docx", "releases/2.4.0/safety-case-report.pdf",
+                 "releases/2.4.0/safety-case-report.docx", "releases/2.4.0/compliance/",
+                 "releases/2.4.0/supplier-bundle.json"):  # fmt: skip
+        assert link in page, link
+
+
+@pytest.mark.parametrize(
+    ("path", "content_type", "opens"),
+    [
+        ("documents/hazard-log.pdf", "application/pdf", b"%PDF"),
+        (
+            "documents/plan.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            b"PK",
+        ),
+        ("documents/dtac.pdf", "application/pdf", b"%PDF"),
+        (
+            "documents/hazard-log.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            b"PK",
+        ),
+        ("releases/2.4.0/safety-case-report.pdf", "application/pdf", b"%PDF"),
+        ("releases/2.4.0/supplier-bundle.json", "application/json", b"{"),
+    ],
+)
+def test_each_download_is_the_file_it_says(cso, alex, release, path, content_type, opens):
+    response = logged_in(alex).get(f"/products/medsflow/{path}")
+    assert response.status_code == 200
+    assert response["Content-Type"] == content_type
+    assert response.content.startswith(opens)
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+
+
+def test_the_report_page_shows_the_document_and_its_downloads(cso, alex, release, product):
+    assessed(product, cso, initial=(4, 3), residual=(4, 2), title="Allergy <i>alert</i> lost")
+    page = logged_in(alex).get("/products/medsflow/releases/2.4.0/safety-case-report.html").text
+    assert '<h1 class="document-title">Clinical Safety Case Report</h1>' in page
+    assert "Allergy &lt;i&gt;alert&lt;/i&gt; lost" in page
+    assert 'href="#s-7"' in page  # the contents link to each section
+
+
+def test_another_organisations_documents_are_not_found(charlie, release):
+    assert logged_in(charlie).get(DOCS).status_code == 404
+    assert logged_in(charlie).get("/products/medsflow/documents/hazard-log.pdf").status_code == 404
+
+
+def test_an_unknown_format_is_not_found(alex, product):
+    assert logged_in(alex).get("/products/medsflow/documents/plan.exe").status_code == 404
+
+
+def test_a_spreadsheet_is_checked_then_imported_from_the_pages(cso, tom, product, untidy_log):
+    client = logged_in(tom)
+    preview = client.post(IMPORT, {"file": _file(untidy_log, "log.xlsx")})
+    assert preview.status_code == 200
+    page = preview.text
+    assert (
+        "Importing would create <strong>3 hazards</strong> and <strong>4 controls</strong>" in page
+    )
+    assert "Stated ratings that disagree with the matrix" in page
+    assert Hazard.objects.count() == 0
+    content = re.search(r'name="content" value="([^"]+)"', page).group(1)
+    _, layout = find_layout(read_tables(untidy_log, "log.xlsx"))
+    columns = {f"column_{i}": key for i, key in enumerate(layout.mapping)}
+    assert f'<option value="{layout.mapping[3]}" selected>' in page  # the guess is offered
+    done = client.post(IMPORT, {"content": content, "filename": "log.xlsx", "action": "import",
+                                **columns})  # fmt: skip
+    assert done.status_code == 302 and done["Location"] == "/products/medsflow/"
+    assert Hazard.objects.filter(product=product).count() == 3
+    hazard_page = client.get("/products/medsflow/hazards/H-002/").text
+    assert "the file states the initial rating as 5; the matrix gives 4" in hazard_page
+
+
+def test_changing_what_a_column_holds_changes_what_is_imported(cso, tom, product):
+    data = b"Hazard ID,Title,Notes\n1,Wrong unit,Seen on ward 4\n"
+    client = logged_in(tom)
+    content = base64.b64encode(data).decode()
+    form = {"content": content, "filename": "log.csv", "column_0": "id", "column_1": "title",
+            "column_2": "description", "action": "import"}  # fmt: skip
+    assert client.post(IMPORT, form).status_code == 302
+    assert Hazard.objects.get().description == "Seen on ward 4"
+
+
+def test_a_file_with_problems_is_shown_with_them_and_cannot_be_imported(cso, tom, product):
+    data = workbook_bytes([{"A": 1, "D": "Dose wrong", "M": "Huge", "N": "Low"}])
+    page = logged_in(tom).post(IMPORT, {"file": _file(data, "log.xlsx")}).text
+    assert "1 row cannot be imported" in page
+    assert "&#x27;Huge&#x27; is not a severity" in page
+    assert 'value="import"' not in page
+
+
+def test_engineers_and_viewers_may_not_import(sam, alex, product, untidy_log):
+    for person in (sam, alex):
+        assert logged_in(person).get(IMPORT).status_code == 403
+        response = logged_in(person).post(IMPORT, {"file": _file(untidy_log, "log.xlsx")})
+        assert response.status_code == 403
+    assert Hazard.objects.count() == 0
+
+
+def test_the_cso_answers_and_signs_the_compliance_assessment(cso, release):
+    client = logged_in(cso)
+    url = "/products/medsflow/releases/2.4.0/compliance/"
+    form = {}
+    for clause, answer in compliance_answers().items():
+        form[f"status_{clause}"] = answer["status"]
+        form[f"evidence_{clause}"] = answer["evidence"]
+    form["evidence_3.1.1"] = ""
+    refused = client.post(url, form)
+    assert refused.status_code == 200 and "give the evidence" in refused.text
+    form["evidence_3.1.1"] = "Hazard log"
+    assert client.post(url, form).status_code == 302
+    assert ComplianceAssessment.objects.get().answers["3.1.1"]["evidence"] == "Hazard log"
+    signed = client.post(f"{url}sign/", {"statement": "Assessed.", "password": PASSWORD})
+    assert signed.status_code == 302
+    assert "signed by Priya Shah" in client.get(url).text
+
+
+def test_a_viewer_reads_the_assessment_but_cannot_answer_it(cso, alex, release):
+    client = logged_in(alex)
+    url = "/products/medsflow/releases/2.4.0/compliance/"
+    assert client.get(url).status_code == 200
+    assert client.post(url, {}).status_code == 403
+
+
+def test_the_cso_approves_the_plan_with_their_password(cso, product):
+    client = logged_in(cso)
+    url = "/products/medsflow/documents/plan/approve/"
+    wrong = client.post(url, {"statement": "Approved.", "password": "nope"})
+    assert "The password is not correct" in wrong.text
+    assert client.post(url, {"statement": "Approved.", "password": PASSWORD}).status_code == 302
+    assert PlanApproval.objects.get().plan_version == 1
+
+
+def test_a_deploying_organisation_imports_a_bundle_and_reads_it(cso, release, elsewhere):
+    rita = make_person("rita", elsewhere, "cso", "Rita Shah")
+    client = logged_in(rita)
+    url = f"/organisations/{elsewhere.slug}/supplier-bundles/"
+    tampered = export_bundle(release).replace(b'"MedsFlow"', b'"MedsFlow Pro"', 1)
+    refused = client.post(url, {"file": _file(tampered, "bundle.json")})
+    assert refused.status_code == 200 and "Manifest: the product part" in refused.text
+    done = client.post(url, {"file": _file(export_bundle(release), "bundle.json")})
+    bundle = SupplierBundle.objects.get()
+    assert done["Location"] == f"{url}{bundle.pk}/"
+    page = client.get(done["Location"]).text
+    assert "MedsFlow 2.4.0" in page and "read-only" in page
+
+
+def test_the_bundle_schema_is_published(client):
+    response = client.get("/schemas/supplier-bundle-v1.json")
+    assert response.status_code == 200
+    assert response.json()["title"] == "clinsafe supplier bundle, version 1"
+
+
+def test_an_issued_document_downloads_byte_for_byte_with_its_digest(cso, tom, alex, release,
+                                                                      product):  # fmt: skip
+    from clinsafe.reports.models import IssuedDocument
+    from tests.conftest import argue_for
+    from tests.gate.conftest import review_all, sign_off
+
+    argue_for(release, cso, tom)
+    review_all(cso, release)
+    sign_off(cso, release)
+    issued = IssuedDocument.objects.get(kind="safety-case-report")
+    response = logged_in(alex).get(f"/products/medsflow/documents/issued/{issued.pk}/")
+    assert response.content == bytes(issued.content)
+    assert (
+        response["Digest"] == "sha-256=" + base64.b64encode(bytes.fromhex(issued.sha256)).decode()
+    )
+    first_page = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Issued, document version 1" in first_page
