@@ -13,7 +13,14 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from clinsafe.argument.assessment import check_release
-from clinsafe.argument.diagram import DiagramUnavailable, outline, render_png, render_svg
+from clinsafe.argument.checks import RULES, Finding
+from clinsafe.argument.diagram import (
+    DiagramUnavailable,
+    OutlineItem,
+    outline,
+    render_png,
+    render_svg,
+)
 from clinsafe.audit.services import display_name
 from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.core.models import Membership, ProfessionalRegistration
@@ -37,6 +44,7 @@ from clinsafe.reports.services import PlanStatus, compliance_of, plan_status
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
 DRAFT = "Draft: generated live from the records"
+DIAGRAM_MAX_NODES = 60  # beyond this a diagram shrunk to an A4 page cannot be read
 SERIOUS_RATING = 3
 
 
@@ -187,37 +195,56 @@ def _argument_section(release: Release) -> Section:
             f"{len(checked.report.findings) - len(checked.report.errors)} warnings."
         )
     )
-    try:
-        svg = render_svg(checked.argument, checked.report, lambda node_id: "")
+    if len(checked.argument.nodes) > DIAGRAM_MAX_NODES:
         section.add(
-            Figure(svg, render_png(checked.argument, checked.report), "The argument in GSN.")
+            Paragraph(
+                f"The argument has {len(checked.argument.nodes)} nodes, too many to draw "
+                "legibly on a printed page: its diagram is on the argument's page in clinsafe. "
+                "The outline below gives every node."
+            )
         )
-    except DiagramUnavailable as error:
-        section.add(Paragraph(f"The diagram could not be drawn: {error}"))
+    else:
+        try:
+            svg = render_svg(checked.argument, checked.report, lambda node_id: "")
+            png = render_png(checked.argument, checked.report)
+            section.add(Figure(svg, png, "The argument in GSN."))
+        except DiagramUnavailable as error:
+            section.add(Paragraph(f"The diagram could not be drawn: {error}"))
     roots, outside = outline(checked.argument, checked.report)
     lines: list[str] = []
 
-    def walk(items: Iterable, depth: int) -> None:  # type: ignore[type-arg]
-        for item in items:
+    def walk(items: list[OutlineItem], prefix: str) -> None:
+        for number, item in enumerate(items, 1):
             relation = f"{str(item.link).capitalize()}: " if item.link else ""
+            place = f"{prefix}{number}"
             lines.append(
-                f"{'  ' * depth}{relation}{item.node.id} ({item.node.kind.label}) "
-                f"{item.node.text} [{item.words}]"
+                f"{place} {relation}{item.node.id} ({item.node.kind.label}) {item.node.text} "
+                f"[{item.words}]" + (" (given above)" if item.repeated else "")
             )
             if not item.repeated:
-                walk(item.children, depth + 1)
+                walk(item.children, f"{place}.")
 
-    walk(roots, 0)
+    walk(roots, "")
     lines += [f"{n.id} ({n.kind.label}, outside the argument) {n.text}" for n in outside]
     section.add(Items(tuple(lines)))
-    if checked.report.findings:
+    report = checked.report
+    if report.findings:
+        # One row a rule, so a large argument's findings stay short; a lone finding in full.
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in report.findings:
+            by_rule.setdefault(finding.rule, []).append(finding)
         section.add(
             Table(
-                ("Rule", "Severity", "Node", "Finding"),
+                ("Rule", "Severity", "Nodes", "Finding"),
                 tuple(
-                    (f.rule, str(f.severity), f.node or "—", f.message)
-                    for f in checked.report.findings
-                ),
+                    (
+                        rule,
+                        str(found[0].severity),
+                        ", ".join(f.node or "the argument" for f in found),
+                        found[0].message if len(found) == 1 else RULES[rule].title,
+                    )
+                    for rule, found in by_rule.items()
+                ),  # fmt: skip
                 caption="Findings of the checks",
             )
         )
@@ -262,19 +289,15 @@ def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
         Paragraph(hazard.harm or "Not recorded.", label="Potential clinical harm:"),
         Paragraph(_estimate(hazard.initial), label="Initial risk:"),
         Paragraph(_estimate(hazard.residual), label="Residual risk:"),
-        Table(
-            ("Control", "Type", "Status", "Verification"),
+        Paragraph("", label="Controls:")
+        if hazard.controls
+        else Paragraph("None.", label="Controls:"),
+        Items(
             tuple(
-                (
-                    f"{c.reference} {c.description}",
-                    c.kind_label,
-                    c.status,
-                    c.verification_evidence or c.verification_link or "None recorded",
-                )
+                f"{c.words} Verification: "
+                f"{c.verification_evidence or c.verification_link or 'none recorded'}."
                 for c in hazard.controls
-            ),
-            caption="Controls",
-            empty="No controls.",
+            )
         ),
         Paragraph(
             hazard.acceptance.words if hazard.acceptance else "Not accepted.",
@@ -284,29 +307,31 @@ def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
 
 
 def _outstanding(records: LogRecords, gate: dict[str, Any]) -> Section:
-    open_hazards = [h for h in records.hazards if h.status == HazardStatus.OPEN]
-    unverified = [c for c in records.controls if c.status != "verified" and not c.transferred]
+    """Open hazards and hazards relying on controls not yet verified, one row each."""
+
+    def unverified(hazard: HazardRow) -> list[str]:
+        return [f"{c.reference} ({c.status})" for c in hazard.controls
+                if c.status != "verified" and not c.transferred]  # fmt: skip
+
+    waiting = [h for h in records.hazards if h.status == HazardStatus.OPEN or unverified(h)]
     rules = [r for r in gate["rules"] if r["outcome"] != "passed"]
     return Section(
         "Outstanding issues and actions",
         [
             Table(
-                ("Hazard", "Owner", "Residual risk"),
+                ("Hazard", "Status", "Owner", "Residual risk", "Controls not yet verified"),
                 tuple(
-                    (f"{h.reference} {h.title}", h.owner or "No owner", _estimate(h.residual))
-                    for h in open_hazards
-                ),
-                caption="Open hazards",
-                empty="No hazard is open.",
-            ),
-            Table(
-                ("Control", "Owner", "Status"),
-                tuple(
-                    (f"{c.reference} {c.description}", c.owner or "No owner", c.status)
-                    for c in unverified
-                ),
-                caption="Controls not yet verified",
-                empty="Every control is verified.",
+                    (
+                        f"{h.reference} {h.title}",
+                        h.status_label,
+                        h.owner or "No owner",
+                        _estimate(h.residual),
+                        ", ".join(unverified(h)) or "—",
+                    )
+                    for h in waiting
+                ),  # fmt: skip
+                caption="Open hazards, and hazards whose controls are not all verified",
+                empty="No hazard is open, and every control is verified.",
             ),
             Table(
                 ("Gate rule", "Outcome", "What to do"),
@@ -762,6 +787,13 @@ def _row(signature: Signed, stale: bool) -> SignatureRow:
         snapshot_hash=signature.snapshot_hash,
         stale=stale,
     )
+
+
+def _first_line(text: str, limit: int = 100) -> str:
+    """A long text's first line, cut at ``limit``: tables that list many records point at
+    the hazard log, which has them in full."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def _estimate(estimate: Estimate | None) -> str:
