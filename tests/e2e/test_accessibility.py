@@ -29,6 +29,12 @@ PAGES = [
     ("executive", "/organisations/northwind-health/cso-health/", "organisation-health"),
     ("executive", "/organisations/northwind-health/board-report/", "board-report"),
     ("executive", f"{P}/releases/2.4.1/override/", "override-form"),
+    ("cso", f"{P}/documents/", "documents"),
+    ("cso", f"{P}/releases/2.4.0/safety-case-report.html", "safety-case-report"),
+    ("cso", f"{P}/documents/plan.html", "risk-management-plan"),
+    ("cso", f"{P}/releases/2.4.0/compliance/", "compliance"),
+    ("cso", f"{P}/hazard-log/import/", "hazard-log-import"),
+    ("riverside-cso", "/organisations/riverside-trust/supplier-bundles/", "supplier-bundles"),
 ]
 
 

@@ -115,6 +115,43 @@ def test_the_executive_downloads_the_board_report(login):
     assert path.read_bytes()[:5] == b"%PDF-"
 
 
+def test_a_newcomer_downloads_the_four_documents_of_the_demo_release(login):
+    alex = login("viewer")
+    page = alex.go(f"{P}/")
+    page.get_by_role("link", name="Documents", exact=True).first.click()
+    alex.shot("documents")
+    rows = {
+        "Clinical Safety Case Report": page.locator("li", has_text="Clinical Safety Case Report")
+        .filter(has_text="draft")
+        .first,
+        "Hazard Log": page.get_by_role("row", name=re.compile("^Hazard Log Live")),
+        "Clinical Risk Management Plan": page.get_by_role("row", name=re.compile("^Clinical Risk")),
+        "DTAC": page.get_by_role("row", name=re.compile("^DTAC")),
+        "issued Safety Case Report": page.get_by_role("row", name=re.compile("^Clinical Safety")),
+    }
+    for name, row in rows.items():
+        with page.expect_download() as download:
+            row.get_by_role("link", name=re.compile("PDF")).first.click()
+        assert download.value.path().read_bytes()[:5] == b"%PDF-", name
+
+
+def test_a_reviewer_imports_a_spreadsheet_hazard_log_from_the_pages(login):
+    from tests.reports.conftest import GP_CONNECT
+
+    tom = login("reviewer")
+    page = tom.go("/products/demo-letters/")
+    page.get_by_role("link", name="Import from a spreadsheet").click()
+    page.get_by_label("Hazard log spreadsheet").set_input_files(str(GP_CONNECT))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Importing would create 53 hazards and 53 controls")).to_be_visible()
+    tom.shot("hazard-log-import-preview")
+    page.get_by_role("button", name="Import 53 hazards").click()
+    expect(page.get_by_text("Imported 53 hazards and 53 controls")).to_be_visible()
+    expect(
+        page.get_by_role("cell", name="Inconsistencies on the coding of allergies")
+    ).to_be_visible()
+
+
 def test_a_hazard_can_be_raised_with_the_keyboard_alone(login):
     tom = login("reviewer")
     page = tom.go(f"{P}/hazards/new/")

@@ -25,6 +25,7 @@ from clinsafe.core.models import (
     Training,
 )
 from clinsafe.gate.demo import load_releases
+from clinsafe.reports.demo import hand_over_bundle
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.health.services import record_process_review
@@ -489,6 +490,12 @@ def load_demo() -> Product:
                 next_due_on=timezone.localdate() + timedelta(days=365),
             )
         load_releases(product, people, DEMO_PASSWORD)
+        with days_ago(15):
+            hand_over_bundle(
+                product.releases.get(version="2.4.0"),
+                people["riverside-cso"],
+                organisations[RIVERSIDE],
+            )
     _recheck_registrations(people)
     return product
 

@@ -1,11 +1,14 @@
-"""The demo product's plan approval and 2.4.0's DCB0129 compliance assessment, loaded
-through the same services as real work."""
+"""The demo product's plan approval, 2.4.0's DCB0129 compliance assessment and the bundle
+handed to the trust that deploys it, loaded through the same services as real work."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import User
 
+from clinsafe.core.models import Organisation
+from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.products.models import Product, Release
+from clinsafe.reports.bundle import export_bundle
 from clinsafe.reports import services
 from clinsafe.reports.dcb0129 import REQUIREMENTS, Evidence
 from clinsafe.reports.models import ComplianceStatus
@@ -41,3 +44,8 @@ def assess_compliance(release: Release, cso: User, password: str) -> None:
     }  # fmt: skip
     services.assess_compliance(actor=cso, release=release, answers=answers)
     services.sign_compliance(actor=cso, release=release, password=password)
+
+
+def hand_over_bundle(release: Release, cso: User, organisation: Organisation) -> None:
+    """The trust that deploys the product receives the supplier's bundle of ``release``."""
+    import_supplier_bundle(actor=cso, organisation=organisation, data=export_bundle(release))
