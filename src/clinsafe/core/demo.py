@@ -25,12 +25,12 @@ from clinsafe.core.models import (
     Training,
 )
 from clinsafe.gate.demo import load_releases
-from clinsafe.reports.demo import hand_over_bundle
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.health.services import record_process_review
 from clinsafe.products.models import LifecycleStatus, Product
 from clinsafe.products.services import create_product
+from clinsafe.reports.demo import hand_over_bundle
 from clinsafe.risk import Likelihood as L
 from clinsafe.risk import Severity as S
 

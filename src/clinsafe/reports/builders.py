@@ -244,7 +244,7 @@ def _argument_section(release: Release) -> Section:
                         found[0].message if len(found) == 1 else RULES[rule].title,
                     )
                     for rule, found in by_rule.items()
-                ),  # fmt: skip
+                ),
                 caption="Findings of the checks",
             )
         )
@@ -329,7 +329,7 @@ def _outstanding(records: LogRecords, gate: dict[str, Any]) -> Section:
                         ", ".join(unverified(h)) or "—",
                     )
                     for h in waiting
-                ),  # fmt: skip
+                ),
                 caption="Open hazards, and hazards whose controls are not all verified",
                 empty="No hazard is open, and every control is verified.",
             ),

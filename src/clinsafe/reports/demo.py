@@ -8,8 +8,8 @@ from django.contrib.auth.models import User
 from clinsafe.core.models import Organisation
 from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.products.models import Product, Release
-from clinsafe.reports.bundle import export_bundle
 from clinsafe.reports import services
+from clinsafe.reports.bundle import export_bundle
 from clinsafe.reports.dcb0129 import REQUIREMENTS, Evidence
 from clinsafe.reports.models import ComplianceStatus
 
