@@ -130,7 +130,6 @@ def world(northwind, elsewhere, product, priya):
     report = argue.record_artefact(actor=priya, product=product, title="Tests", kind="ci_run")
     documents.assess_compliance(actor=persons[CSO], release=release, answers=compliance_answers())
     return {
-        "bundle": export_bundle(release),
         "artefact": report,
         "artefact_version": argue.add_artefact_version(actor=priya, artefact=report),
         "rated_3": rated_3,
@@ -296,7 +295,7 @@ def attempt(operation, actor, w):
             data=b"Hazard name,Hazard description\nWrong patient,Record opens for another\n",
         ),
         "import supplier bundle": lambda: import_supplier_bundle(
-            actor=actor, organisation=organisation, data=w["bundle"]
+            actor=actor, organisation=organisation, data=export_bundle(w["release"])
         ),
     }
     return calls[operation]()
