@@ -187,3 +187,14 @@ def test_exports_neutralise_text_a_spreadsheet_would_run(full_log):
     rows = list(csv.reader(io.StringIO(to_csv(full_log).decode("utf-8-sig"))))
     formula = next(r for r in rows if "HYPERLINK" in r[2])
     assert formula[2].startswith("'=") and formula[3].startswith("'+") and formula[5] == "'-2+3"
+
+
+def test_an_empty_template_imports_nothing_and_leaves_no_record(cso, product):
+    from tests.reports.conftest import TEMPLATE
+
+    before = counts()
+    result = import_hazard_log(actor=cso, product=product, data=TEMPLATE.read_bytes(),
+                               filename=TEMPLATE.name)  # fmt: skip
+    assert result.ok and result.created == []
+    assert "The log has no hazards below its header: nothing to import." in result.notes
+    assert counts() == before

@@ -110,7 +110,8 @@ def import_hazard_log(
         return result
     with transaction.atomic():
         _Writer(user, product, filename, result).write(parsed)
-        if result.problems or dry_run:
+        if result.problems or dry_run or not result.created:
+            # Nothing is kept: a refused import, a dry run, or a log with no hazards.
             transaction.set_rollback(True)
             return result
         result.record = HazardLogImport.objects.create(
