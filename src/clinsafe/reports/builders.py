@@ -287,8 +287,10 @@ def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
         Paragraph("; ".join(hazard.causes) or "None recorded.", label="Causes:"),
         Paragraph("; ".join(hazard.effects) or "None recorded.", label="Effects:"),
         Paragraph(hazard.harm or "Not recorded.", label="Potential clinical harm:"),
-        Paragraph(_estimate(hazard.initial), label="Initial risk:"),
-        Paragraph(_estimate(hazard.residual), label="Residual risk:"),
+        Paragraph(
+            f"initial {_estimate(hazard.initial)}; residual {_estimate(hazard.residual)}",
+            label="Risk:",
+        ),
         Paragraph("", label="Controls:")
         if hazard.controls
         else Paragraph("None.", label="Controls:"),
