@@ -66,7 +66,7 @@ def test_the_safety_case_report_pdf_has_every_section_contents_and_page_numbers(
     assert "Trust keeps the downtime allergy list current" in text
     assert "FDB Multilex" in text
     assert "GMC 7654321" in text  # the CSO's credentials
-    assert "1.1.1" not in text and "2.2.1" in text  # the compliance assessment's clauses
+    assert "2.2.1 Clinical Safety Officer appointed" in text  # the compliance assessment
     assert "Safe to release." in text  # the CSO's statement
 
 
@@ -103,6 +103,13 @@ def test_the_hazard_log_document_lists_every_hazard_with_its_controls(cso, tom, 
                      "Owner:"):  # fmt: skip
         assert expected in text, expected
     assert "H-001 Dose in wrong unit" in docx_text(to_docx(document))
+
+
+def test_every_page_is_headed_with_the_product_as_written(cso, product):
+    product.name = 'Meds "Flow" </style><b>'
+    reader, _ = pdf_text(to_pdf(builders.risk_management_plan(product)))
+    for page in reader.pages:
+        assert 'Clinical Risk Management Plan · Meds "Flow" </style><b>' in page.extract_text()
 
 
 def test_user_text_is_escaped_in_the_html_and_pdf(cso, tom, product):

@@ -10,7 +10,7 @@ from clinsafe.reports.log_file import (
     read_tables,
 )
 from clinsafe.risk import Likelihood, Severity
-from tests.reports.conftest import GP_CONNECT, TEMPLATE, UNTIDY_ROWS, workbook_bytes
+from tests.reports.conftest import GP_CONNECT, TEMPLATE, workbook_bytes
 
 
 def parse(data: bytes, name: str = "log.xlsx"):
@@ -153,12 +153,6 @@ def test_a_sheet_with_no_hazard_log_header_is_refused():
 )
 def test_common_headings_are_recognised(heading, key):
     assert key_for(heading) == key
-
-
-def test_the_untidy_rows_fixture_is_what_the_tests_describe():
-    # Guards the fixture: the template's data rows start at row 5.
-    assert UNTIDY_ROWS[0]["A"] == "001"
-    assert parse(workbook_bytes(UNTIDY_ROWS)).layout.header_rows == (2, 4)
 
 
 def test_the_reader_knows_every_kind_of_control_by_its_label():

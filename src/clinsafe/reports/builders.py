@@ -23,7 +23,7 @@ from clinsafe.argument.diagram import (
 )
 from clinsafe.audit.services import display_name
 from clinsafe.core.cso import CsoPosition, cso_position
-from clinsafe.core.models import Membership, ProfessionalRegistration
+from clinsafe.core.models import Membership
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import Signed
 from clinsafe.hazards.models import HazardStatus
@@ -165,15 +165,19 @@ def _cso_table(position: CsoPosition) -> Table:
         ("Authority to block a release", "Yes" if facts.can_block_release else "No"),
     ]
     if position.deputies:
-        rows.append(("Deputies", ", ".join(_name(d.user) for d in position.deputies)))
+        rows.append(("Deputies", ", ".join(display_name(d.user) for d in position.deputies)))
     return Table(("", ""), tuple(rows), caption="Clinical Safety Officer")
 
 
 def _team_table(product: Product) -> Table:
-    members = Membership.objects.filter(organisation=product.organisation).select_related("user")
+    members = (
+        Membership.objects.filter(organisation=product.organisation)
+        .select_related("user")
+        .order_by("user__last_name", "user__username")
+    )
     return Table(
         ("Person", "Role"),
-        tuple((_name(m.user), m.get_role_display()) for m in members.order_by("user__last_name")),
+        tuple((display_name(m.user), m.get_role_display()) for m in members),
         caption="Clinical risk management team",
         empty="No members recorded.",
     )
@@ -363,8 +367,12 @@ def _transferred_controls(records: LogRecords) -> Section:
     )
 
 
+def _third_party_lines(product: Product) -> list[str]:
+    return [line.strip() for line in product.third_party_products.splitlines() if line.strip()]
+
+
 def _third_party(product: Product) -> Paragraph | Items:
-    lines = [line.strip() for line in product.third_party_products.splitlines() if line.strip()]
+    lines = _third_party_lines(product)
     return Items(tuple(lines)) if lines else Paragraph("None.")
 
 
@@ -661,23 +669,27 @@ def risk_management_plan(product: Product) -> Document:
 
 
 def _competence_table(product: Product) -> Table:
+    people = (
+        User.objects.filter(memberships__organisation=product.organisation)
+        .select_related("registration")
+        .prefetch_related("trainings")
+        .order_by("last_name", "username")
+        .distinct()
+    )
     rows = []
-    members = Membership.objects.filter(organisation=product.organisation).select_related("user")
-    for member in members.order_by("user__last_name").distinct():
-        user = member.user
-        registration = ProfessionalRegistration.objects.filter(user=user).first()
-        training = user.trainings.order_by("-completed_on").first()
+    for user in people:
+        registration = getattr(user, "registration", None)
+        training = max(user.trainings.all(), key=lambda t: t.completed_on, default=None)
         rows.append(
             (
-                _name(user),
+                display_name(user),
                 f"{registration.profession} ({registration.regulator_name} {registration.number})"
                 if registration
                 else "—",
                 f"{training.course}, {training.completed_on:%Y-%m-%d}" if training else "—",
             )
         )
-    unique = tuple(dict.fromkeys(rows))
-    return Table(("Person", "Registration", "Latest training"), unique,
+    return Table(("Person", "Registration", "Latest training"), tuple(rows),
                  caption="Competence", empty="No members.")  # fmt: skip
 
 
@@ -739,9 +751,7 @@ def dtac_answers(product: Product, links: dict[str, str]) -> Document:
         date=timezone.localdate(),
         status=DRAFT,
     )
-    third_party = [
-        line.strip() for line in product.third_party_products.splitlines() if line.strip()
-    ]
+    third_party = _third_party_lines(product)
     rows = (
         ("C1.1", "Have you undertaken clinical risk management activities for this product "
          "which comply with DCB0129?",
@@ -791,16 +801,5 @@ def _row(signature: Signed, stale: bool) -> SignatureRow:
     )
 
 
-def _first_line(text: str, limit: int = 100) -> str:
-    """A long text's first line, cut at ``limit``: tables that list many records point at
-    the hazard log, which has them in full."""
-    line = text.strip().splitlines()[0] if text.strip() else ""
-    return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
 def _estimate(estimate: Estimate | None) -> str:
     return estimate.words if estimate else "Not assessed."
-
-
-def _name(user: User) -> str:
-    return display_name(user)

@@ -3,8 +3,6 @@ hazard log import with its column mapping."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from typing import Any
 
 from django import forms
@@ -88,8 +86,9 @@ class UploadForm(NHSForm):
 
 
 class MappingForm(NHSForm):
-    """The file travels with the mapping, so the preview and the import read the same bytes
-    without the server keeping an upload between requests."""
+    """The file travels with the mapping (base64, decoded by the view, which needs it to
+    find the columns), so the preview and the import read the same bytes without the server
+    keeping an upload between requests."""
 
     content = forms.CharField(widget=forms.HiddenInput)
     filename = forms.CharField(widget=forms.HiddenInput, max_length=300)
@@ -103,14 +102,6 @@ class MappingForm(NHSForm):
                 choices=mapping_choices(),
                 initial=key,
             )
-
-    def clean_content(self) -> bytes:
-        try:
-            return base64.b64decode(self.cleaned_data["content"], validate=True)
-        except (binascii.Error, ValueError):
-            raise forms.ValidationError(
-                "The file did not arrive intact; upload it again."
-            ) from None
 
     def mapping(self) -> list[str]:
         return [self.cleaned_data[f"column_{i}"] for i in range(len(self.columns))]

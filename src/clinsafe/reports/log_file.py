@@ -374,10 +374,6 @@ class ParsedLog:
     problems: list[Problem]
     notes: list[str]
 
-    @property
-    def control_count(self) -> int:
-        return len(self.controls) + sum(len(h.controls) for h in self.hazards)
-
 
 def parse_log(
     tables: list[SheetTable], mapping: list[str] | None = None, sheet: str | None = None

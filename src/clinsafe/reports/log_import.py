@@ -275,8 +275,3 @@ def _messages(error: ValidationError) -> list[tuple[str, list[str]]]:
             (name if name != "__all__" else "", msgs) for name, msgs in error.message_dict.items()
         ]
     return [("", list(error.messages))]
-
-
-def mismatches_of(hazard: Hazard) -> list[RatingMismatch]:
-    """Ratings imported files stated for ``hazard`` that the matrix does not give."""
-    return list(RatingMismatch.objects.filter(hazard=hazard).select_related("log_import"))

@@ -4,6 +4,7 @@ one transaction and records its audit event."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,9 +77,24 @@ class Compliance:
 
 
 def compliance_of(release: Release) -> Compliance:
-    assessment = ComplianceAssessment.objects.filter(release=release).first()
-    signature = assessment.signatures.first() if assessment else None
-    return Compliance(assessment, signature)
+    return compliances_of([release])[release.pk]
+
+
+def compliances_of(releases: Iterable[Release]) -> dict[int, Compliance]:
+    """Each release's assessment and its latest signature, in two queries for any number."""
+    releases = list(releases)
+    assessments = {
+        a.release_id: a
+        for a in ComplianceAssessment.objects.filter(release__in=releases).prefetch_related(
+            "signatures"
+        )
+    }
+    compliances = {}
+    for release in releases:
+        assessment = assessments.get(release.pk)
+        signatures = list(assessment.signatures.all()) if assessment else []
+        compliances[release.pk] = Compliance(assessment, signatures[0] if signatures else None)
+    return compliances
 
 
 def assess_compliance(

@@ -12,12 +12,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from clinsafe.core.forms import run_service, submit
+from clinsafe.core.forms import submit
 from clinsafe.core.permissions import Action, require
 from clinsafe.gate.evaluation import gate_reports
 from clinsafe.gate.views import release_or_404
@@ -47,6 +46,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_or_404(request, slug)
     releases = list(Release.objects.filter(product=product).select_related("product"))
     gates = gate_reports(releases)
+    compliances = services.compliances_of(releases)
     issued = (
         IssuedDocument.objects.filter(product=product).select_related("release").defer("content")
     )
@@ -56,7 +56,7 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
         product,
         plan=services.plan_status(product),
         releases=[
-            (r, gates[r.pk], services.compliance_of(r), [d for d in issued if d.release_id == r.pk])
+            (r, gates[r.pk], compliances[r.pk], [d for d in issued if d.release_id == r.pk])
             for r in releases
         ],
         imports=product.log_imports.select_related("imported_by")[:5],
@@ -161,12 +161,13 @@ def compliance(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     form = _compliance_form(request, release, request.POST or None)
     if request.method == "POST":
         require(request.user, Action.ASSESS_COMPLIANCE, release.product.organisation)
-        if form.is_valid() and _saved(
+        saved = submit(
             form,
             lambda: services.assess_compliance(
                 actor=request.user, release=release, answers=form.answers()
             ),
-        ):
+        )
+        if saved is not None:
             messages.success(request, "Assessment saved. Sign it to complete it for the gate.")
             return redirect("release-compliance", release.product.slug, release.version)
     return _compliance_page(request, release, form, SignForm())
@@ -177,21 +178,17 @@ def compliance_sign(request: HttpRequest, slug: str, version: str) -> HttpRespon
     release = release_or_404(request, slug, version)
     require(request.user, Action.ASSESS_COMPLIANCE, release.product.organisation)
     form = SignForm(request.POST or None)
-    if request.method == "POST" and _saved(
-        form,
-        lambda: (
-            form.is_valid()
-            and services.sign_compliance(actor=request.user, release=release, **form.cleaned_data)
-        ),
-    ):
-        messages.success(request, f"You signed the compliance assessment of {release.version}.")
-        return redirect("release-compliance", release.product.slug, release.version)
+    if request.method == "POST":
+        signed = submit(
+            form,
+            lambda: services.sign_compliance(
+                actor=request.user, release=release, **form.cleaned_data
+            ),
+        )
+        if signed is not None:
+            messages.success(request, f"You signed the compliance assessment of {release.version}.")
+            return redirect("release-compliance", release.product.slug, release.version)
     return _compliance_page(request, release, _compliance_form(request, release, None), form)
-
-
-def _saved(form: Form, action: Callable[[], object]) -> bool:
-    """Whether ``action`` (a service call, or False for an invalid form) succeeded."""
-    return run_service(form, action) not in (None, False)
 
 
 def _compliance_form(request: HttpRequest, release: Release, data: Any) -> ComplianceForm:
@@ -266,14 +263,13 @@ def log_import(request: HttpRequest, slug: str) -> HttpResponse:
         if not upload.is_valid():
             return product_page(request, "reports/log_import.html", product, upload=upload)
         data, filename = upload.cleaned_data["file"].read(), upload.cleaned_data["file"].name
-        mapping = None
     else:
         try:
             data = base64.b64decode(request.POST.get("content", ""), validate=True)
         except (binascii.Error, ValueError):
             return HttpResponseBadRequest("The file did not arrive intact; upload it again.")
         filename = request.POST.get("filename", "hazard-log.xlsx")[:300]
-        mapping = None
+    mapping = None
     try:
         _, layout = find_layout(read_tables(data, filename))
     except LogFileError as error:
