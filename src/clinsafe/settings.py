@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "clinsafe.health",
     "clinsafe.reports",
     "clinsafe.deployments",
+    "clinsafe.incidents",
 ]
 
 MIDDLEWARE = [

@@ -65,6 +65,15 @@ class EventType(models.TextChoices):
     DOCUMENT_ISSUED = "document.issued", "Document issued"
     HAZARD_LOG_IMPORTED = "hazard_log.imported", "Hazard log imported from a spreadsheet"
     SUPPLIER_BUNDLE_IMPORTED = "supplier_bundle.imported", "Supplier bundle imported"
+    INCIDENT_REPORTED = "incident.reported", "Safety incident reported"
+    INCIDENT_TRIAGED = "incident.triaged", "Safety incident triaged"
+    INCIDENT_REPORTED_EXTERNALLY = "incident.reported_externally", "Incident reported externally"
+    INCIDENT_INVESTIGATED = "incident.investigated", "Incident investigation recorded"
+    INCIDENT_ACTION_ADDED = "incident.action_added", "Corrective or preventive action added"
+    INCIDENT_ACTION_DONE = "incident.action_done", "Corrective or preventive action done"
+    INCIDENT_CLOSED = "incident.closed", "Safety incident closed"
+    CHANGE_PROPOSED = "change.proposed", "Change proposed"
+    CHANGE_ASSESSED = "change.assessed", "Change safety impact assessed"
     ACCEPTANCE_POLICY_CHANGED = (
         "organisation.acceptance_policy_changed",
         ("Risk acceptance levels changed"),

@@ -44,6 +44,12 @@ class Action(StrEnum):
     APPROVE_PLAN = "approve the Clinical Risk Management Plan"
     IMPORT_HAZARD_LOG = "import a hazard log from a spreadsheet"
     IMPORT_SUPPLIER_BUNDLE = "import a supplier's safety bundle"
+    REPORT_INCIDENT = "report a safety incident"
+    TRIAGE_INCIDENT = "triage a safety incident"
+    INVESTIGATE_INCIDENT = "record an incident's investigation and actions"
+    CLOSE_INCIDENT = "close a safety incident"
+    PROPOSE_CHANGE = "propose a change"
+    ASSESS_CHANGE = "assess a change's safety impact"
 
 
 _CLINICAL = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.REVIEWER})
@@ -92,6 +98,15 @@ POLICY: dict[Action, frozenset[str]] = {
     # An import assesses risk, so only clinicians may run it.
     Action.IMPORT_HAZARD_LOG: _CLINICAL,
     Action.IMPORT_SUPPLIER_BUNDLE: _CSOS | {Role.ADMIN},
+    # Anyone may report an incident or propose a change (a deploying organisation's people
+    # may report to their supplier too: the incident services allow that); clinicians
+    # triage and close, engineers help investigate, and the CSO concludes on a change.
+    Action.REPORT_INCIDENT: frozenset(Role.values),
+    Action.TRIAGE_INCIDENT: _CLINICAL,
+    Action.INVESTIGATE_INCIDENT: _CONTRIBUTORS,
+    Action.CLOSE_INCIDENT: _CLINICAL,
+    Action.PROPOSE_CHANGE: frozenset(Role.values),
+    Action.ASSESS_CHANGE: _CSOS,
 }
 
 # Whoever makes a request: services refuse anyone who is not a signed-in member.

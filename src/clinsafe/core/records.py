@@ -38,6 +38,19 @@ def apply_changes(record: models.Model, changes: dict[str, Any]) -> dict[str, li
     return diff
 
 
+def validate(
+    record: models.Model, errors: dict[str, Any], exclude: list[str] | None = None
+) -> None:
+    """Raise a service's rule ``errors`` together with the model's own field errors, so a
+    person sees every problem at once."""
+    try:
+        record.full_clean(exclude=exclude)
+    except ValidationError as error:
+        errors = {**error.error_dict, **errors}
+    if errors:
+        raise ValidationError(errors)
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, models.Model):
         return str(value)

@@ -53,6 +53,8 @@ class HazardFacts:
     reviewed: bool = False
     accepted_by_cso: bool = False
     accepted_by_executive: bool = False
+    # Incidents linked to the hazard whose re-assessment is still to be done.
+    incidents_awaiting_reassessment: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -249,15 +251,26 @@ def controls_in_place(facts: ReleaseFacts) -> RuleOutcome:
 
 def hazards_reviewed(facts: ReleaseFacts) -> RuleOutcome:
     title = "The CSO has reviewed every significant or changed hazard"
-    waiting = tuple(h.reference for h in review_needed(facts.hazards) if not h.reviewed)
-    if waiting:
-        return RuleOutcome(
-            "hazards_reviewed",
-            title,
-            Outcome.PENDING,
-            f"The CSO (or a deputy) must review {_list(waiting)} since their last change.",
-            waiting,
-        )
+    needed = review_needed(facts.hazards)
+    waiting = tuple(h.reference for h in needed if not h.reviewed)
+    after_incident = [h for h in needed if h.incidents_awaiting_reassessment]
+    if waiting or after_incident:
+        parts = []
+        if waiting:
+            parts.append(
+                f"The CSO (or a deputy) must review {_list(waiting)} since their last change."
+            )
+        if after_incident:
+            parts.append(
+                "Re-assess the risk of "
+                + "; ".join(
+                    f"{h.reference} after {_list(h.incidents_awaiting_reassessment)}"
+                    for h in after_incident
+                )
+                + ", then review."
+            )
+        refs = dict.fromkeys(waiting + tuple(h.reference for h in after_incident))
+        return RuleOutcome("hazards_reviewed", title, Outcome.PENDING, " ".join(parts), tuple(refs))
     return _passed(
         "hazards_reviewed",
         title,
@@ -326,6 +339,7 @@ def review_needed(hazards: tuple[HazardFacts, ...]) -> list[HazardFacts]:
         for h in hazards
         if h.changed_since_previous_release
         or (h.residual_rating is not None and h.residual_rating >= 3)
+        or h.incidents_awaiting_reassessment
     ]
 
 

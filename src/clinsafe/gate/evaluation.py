@@ -23,6 +23,7 @@ from clinsafe.gate.decision import (
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
 from clinsafe.gate.snapshot import digest, hazard_snapshot, hazard_snapshots, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
+from clinsafe.incidents.models import IncidentHazard
 from clinsafe.products.models import Product, Release, ReleaseStage, ReleaseStatus
 from clinsafe.risk.acceptance import AcceptancePolicy
 
@@ -66,6 +67,8 @@ class HazardLog:
     accepted: set[tuple[int, str, str]]
     position: CsoPosition
     policy: AcceptancePolicy
+    # Hazard id to the incidents after which its risk is still to be re-assessed.
+    awaiting_reassessment: dict[int, tuple[str, ...]]
 
 
 def hazard_log(product: Product) -> HazardLog:
@@ -86,7 +89,21 @@ def hazard_log(product: Product) -> HazardLog:
         ),
         position=cso_position(product),
         policy=product.organisation.acceptance_policy,
+        awaiting_reassessment=_awaiting_reassessment(product),
     )
+
+
+def _awaiting_reassessment(product: Product) -> dict[int, tuple[str, ...]]:
+    links = (
+        IncidentHazard.objects.filter(hazard__product=product)
+        .awaiting_reassessment()
+        .select_related("incident")
+        .order_by("incident__number")
+    )
+    awaiting: dict[int, tuple[str, ...]] = {}
+    for link in links:
+        awaiting[link.hazard_id] = (*awaiting.get(link.hazard_id, ()), link.incident.reference)
+    return awaiting
 
 
 def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
@@ -111,7 +128,11 @@ def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
         policy=log.policy,
         extra_rules=tuple(rule for source in RULE_SOURCES for rule in source(release, log)),
     )
-    needing_review = {f.reference for f in review_needed(facts.hazards) if not f.reviewed}
+    needing_review = {
+        f.reference
+        for f in review_needed(facts.hazards)
+        if not f.reviewed or f.incidents_awaiting_reassessment
+    }
     return Evaluation(
         release=release,
         decision=decide(facts),
@@ -151,6 +172,7 @@ def hazard_facts(
             reviewed=(pk, hashes[pk]) in reviewed,
             accepted_by_cso=(pk, hashes[pk], AcceptedAs.CSO) in accepted,
             accepted_by_executive=(pk, hashes[pk], AcceptedAs.EXECUTIVE) in accepted,
+            incidents_awaiting_reassessment=log.awaiting_reassessment.get(pk, ()),
         )
         for pk, s in (log.snapshots if snapshots is None else snapshots).items()
     }

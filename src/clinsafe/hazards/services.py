@@ -26,6 +26,7 @@ from clinsafe.hazards.models import (
     Stage,
 )
 from clinsafe.products.models import Product
+from clinsafe.products.services import next_number
 from clinsafe.risk import Likelihood, Severity, check_residual
 
 HAZARD_FIELDS = ("title", "description", "causes", "effects", "harm", "clinical_context", "owner")
@@ -51,7 +52,7 @@ def create_hazard(*, actor: Actor, product: Product, **fields: Any) -> Hazard:
     hazard = Hazard(product=product, raised_by=actor, number=0, **fields)
     _validate_hazard(hazard)
     with transaction.atomic():
-        hazard.number = _next_number(product, "next_hazard_number")
+        hazard.number = next_number(product, "next_hazard_number")
         hazard.save()
         record_event(
             EventType.HAZARD_RAISED,
@@ -245,7 +246,7 @@ def add_control(
     for hazard in hazards:
         _check_linkable(control, hazard)
     with transaction.atomic():
-        control.number = _next_number(product, "next_control_number")
+        control.number = next_number(product, "next_control_number")
         control.save()
         control.hazards.set(hazards)
         record_event(
@@ -332,13 +333,6 @@ def withdraw_control(
 
 
 # --- shared steps ------------------------------------------------------------------------
-
-
-def _next_number(product: Product, counter: str) -> int:
-    locked = Product.objects.select_for_update().get(pk=product.pk)
-    number = getattr(locked, counter)
-    Product.objects.filter(pk=product.pk).update(**{counter: number + 1})
-    return int(number)
 
 
 def _withdraw(actor: User, record: Hazard | Control, reason: str, event: EventType) -> None:

@@ -47,6 +47,8 @@ class Product(models.Model):
     # Hazard and control references are never reused, so the next number is kept here.
     next_hazard_number = models.PositiveIntegerField(default=1, editable=False)
     next_control_number = models.PositiveIntegerField(default=1, editable=False)
+    next_incident_number = models.PositiveIntegerField(default=1, editable=False)
+    next_change_number = models.PositiveIntegerField(default=1, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -170,3 +172,117 @@ class ReleaseHazard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.release} {self.get_change_display().lower()} {self.hazard}"
+
+
+class ChangeKind(models.TextChoices):
+    RELEASE = "release", "New release"
+    CONFIGURATION = "configuration", "Configuration change"
+    INTEGRATION = "integration", "Integration change"
+    INFRASTRUCTURE = "infrastructure", "Infrastructure change"
+    DECOMMISSIONING = "decommissioning", "Decommissioning"
+
+
+class ChangeSource(models.TextChoices):
+    WEB = "web", "Proposed on the web"
+    API = "api", "Proposed through the API"
+
+
+class DecommissioningTopic(models.TextChoices):
+    """What retiring a product must answer for, each with a hazard in the log."""
+
+    DATA_RETENTION = "data_retention", "Data retention"
+    HISTORIC_ACCESS = "historic_access", "Access to historic records"
+    SUCCESSOR = "successor", "Transition to a successor"
+
+
+class Change(models.Model):
+    """A change to a product after go-live, and the CSO's assessment of its safety impact."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="changes")
+    number = models.PositiveIntegerField(editable=False)
+    kind = models.CharField(max_length=20, choices=ChangeKind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    link = models.URLField(max_length=500, blank=True, help_text="Where the change is tracked.")
+    components: models.JSONField[Any] = models.JSONField(default=list, blank=True)
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="changes"
+    )
+    built_on = models.DateField(null=True, blank=True, help_text="When the change was built.")
+    source = models.CharField(max_length=10, choices=ChangeSource.choices, editable=False)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    proposed_at = models.DateTimeField(auto_now_add=True)
+    # The safety impact assessment, by the CSO.
+    hazards = models.ManyToManyField(
+        "hazards.Hazard", through="ChangeHazard", related_name="changes", blank=True
+    )
+    new_hazards = models.BooleanField(null=True, blank=True, editable=False)
+    alters_clinical_risk = models.BooleanField(null=True, blank=True, editable=False)
+    conclusion = models.TextField(blank=True, editable=False)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    assessed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["product", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["product", "number"],
+                name="change_reference_unique_per_product",
+                violation_error_message="This change reference is already used in the product.",
+            )
+        ]
+
+    @property
+    def reference(self) -> str:
+        return f"CH-{self.number:03d}"
+
+    @property
+    def is_assessed(self) -> bool:
+        return self.assessed_at is not None
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.title}"
+
+
+class ChangeHazard(models.Model):
+    """A hazard a change touches; for decommissioning, the topic it answers for."""
+
+    change = models.ForeignKey(Change, on_delete=models.CASCADE, related_name="hazard_links")
+    hazard = models.ForeignKey("hazards.Hazard", on_delete=models.PROTECT, related_name="+")
+    topic = models.CharField(max_length=20, choices=DecommissioningTopic.choices, blank=True)
+
+    class Meta:
+        ordering = ["hazard__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["change", "hazard", "topic"],
+                name="change_hazard_once",
+                violation_error_message="The hazard is already linked to this change.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.change.reference} touches {self.hazard.reference}"
+
+
+def decommissioning_gaps(product: Product) -> list[str]:
+    """The decommissioning topics no assessed decommissioning change answers with a hazard."""
+    answered = set(
+        ChangeHazard.objects.filter(
+            change__product=product,
+            change__kind=ChangeKind.DECOMMISSIONING,
+            change__assessed_at__isnull=False,
+        ).values_list("topic", flat=True)
+    )
+    return [t.label for t in DecommissioningTopic if t.value not in answered]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -12,7 +13,7 @@ from clinsafe.audit.services import record_event
 from clinsafe.core.models import Organisation
 from clinsafe.core.permissions import Action, Actor, require, visible_organisations
 from clinsafe.core.records import apply_changes, lock_for_edit
-from clinsafe.products.models import Product
+from clinsafe.products.models import LifecycleStatus, Product, decommissioning_gaps
 
 EDITABLE_FIELDS = (
     "name",
@@ -51,9 +52,11 @@ def edit_product(*, actor: Actor, product: Product, version: int | None, **chang
     _refuse_unknown(changes)
     with transaction.atomic():
         product = lock_for_edit(product, version)
+        before = product.lifecycle_status
         diff = apply_changes(product, changes)
         if not diff:
             return product
+        _check_decommissioning(before, product)
         product.full_clean()
         product.version += 1
         product.save()
@@ -65,6 +68,31 @@ def edit_product(*, actor: Actor, product: Product, version: int | None, **chang
             data={"changes": diff},
         )
     return product
+
+
+def _check_decommissioning(before: str, product: Product) -> None:
+    decommissioned = LifecycleStatus.DECOMMISSIONED
+    if product.lifecycle_status != decommissioned or before == decommissioned:
+        return
+    gaps = decommissioning_gaps(product)
+    if gaps:
+        raise ValidationError(
+            {
+                "lifecycle_status": "Before the product is decommissioned, the CSO assesses a "
+                "decommissioning change naming its hazards for: "
+                + ", ".join(g.lower() for g in gaps)
+                + "."
+            }
+        )
+
+
+def next_number(product: Product, counter: str) -> int:
+    """Take the next never-used number of a product's references (H-, C-, I-, CH-); called
+    inside the transaction that saves the record, so a rollback leaves no gap taken."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    number = getattr(locked, counter)
+    Product.objects.filter(pk=product.pk).update(**{counter: number + 1})
+    return int(number)
 
 
 def _refuse_unknown(fields: dict[str, Any]) -> None:

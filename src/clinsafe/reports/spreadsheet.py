@@ -82,15 +82,24 @@ def control_row(control: ControlRow) -> list[str]:
 
 
 def to_xlsx(records: LogRecords) -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Hazard Log"
-    _fill(sheet, HAZARD_COLUMNS, [hazard_row(h) for h in records.hazards])
-    _fill(workbook.create_sheet("Controls"), CONTROL_COLUMNS,
-          [control_row(c) for c in records.controls])  # fmt: skip
+    return workbook(
+        ("Hazard Log", HAZARD_COLUMNS, [hazard_row(h) for h in records.hazards]),
+        ("Controls", CONTROL_COLUMNS, [control_row(c) for c in records.controls]),
+    )
+
+
+Sheet = tuple[str, tuple[str, ...], list[list[str]]]  # title, headers, rows
+
+
+def workbook(*sheets: Sheet) -> bytes:
+    """An XLSX file of text cells, one sheet per (title, headers, rows)."""
+    book = Workbook()
+    assert book.active is not None
+    book.remove(book.active)
+    for title, headers, rows in sheets:
+        _fill(book.create_sheet(title), headers, rows)
     out = io.BytesIO()
-    workbook.save(out)
+    book.save(out)
     return out.getvalue()
 
 
@@ -114,11 +123,15 @@ def _fill(sheet: Any, headers: tuple[str, ...], rows: list[list[str]]) -> None:
 
 
 def to_csv(records: LogRecords) -> bytes:
+    return csv_table(HAZARD_COLUMNS, [hazard_row(h) for h in records.hazards])
+
+
+def csv_table(headers: tuple[str, ...], rows: list[list[str]]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(HAZARD_COLUMNS)
-    for hazard in records.hazards:
-        writer.writerow([neutralise(v) for v in hazard_row(hazard)])
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([neutralise(v) for v in row])
     # A byte-order mark, so Excel reads the file as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
 
