@@ -19,6 +19,8 @@ urlpatterns = [
     path("products/<slug:slug>/", include("clinsafe.gate.urls")),
     path("products/<slug:slug>/", include("clinsafe.argument.urls")),
     path("products/<slug:slug>/", include("clinsafe.reports.urls")),
+    path("products/<slug:slug>/", include("clinsafe.incidents.urls")),
+    path("products/<slug:slug>/", include("clinsafe.products.urls")),
     path("organisations/<slug:slug>/", include("clinsafe.deployments.urls")),
     path("schemas/supplier-bundle-v1.json", supplier_bundle_schema, name="supplier-bundle-schema"),
     path("api/", include("clinsafe.api.urls")),

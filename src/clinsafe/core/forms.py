@@ -53,6 +53,20 @@ class NHSForm(forms.Form):
         return super().get_context()
 
 
+YES_NO = [(True, "Yes"), (False, "No")]
+
+
+def yes_no(label: str, help_text: str = "") -> forms.TypedChoiceField:
+    """A yes-or-no question a person must answer, as radios; cleaned to a bool."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=YES_NO,
+        coerce=lambda value: value in (True, "True"),
+        widget=forms.RadioSelect,
+        help_text=help_text,
+    )
+
+
 def run_service(form: forms.Form, action: Callable[[], T]) -> T | None:
     """Call a service function; put its validation or stale-edit error on ``form``."""
     try:

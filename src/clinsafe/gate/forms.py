@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from clinsafe.core.forms import NHSForm
-from clinsafe.hazards.models import Hazard
+from clinsafe.hazards.forms import HazardReferencesField
 from clinsafe.products.models import HazardChange, Product, Release
-
-REFERENCE = re.compile(r"H-?(\d+)", re.IGNORECASE)
 
 
 class SettingsField(forms.CharField):
@@ -35,36 +32,6 @@ class SettingsField(forms.CharField):
                 raise ValidationError(f"Line {number} must read 'name = value', not {line!r}.")
             entries[name.strip()] = setting.strip()
         return entries
-
-
-class HazardReferencesField(forms.CharField):
-    """Hazard references of the product, e.g. ``H-001, H-004``."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", "Hazard references separated by commas, e.g. H-001, H-004.")
-        super().__init__(*args, **kwargs)
-        self.product: Product | None = None
-
-    def prepare_value(self, value: Any) -> Any:
-        if isinstance(value, list):
-            return ", ".join(h.reference for h in value)
-        return value
-
-    def to_python(self, value: Any) -> list[Hazard]:  # type: ignore[override]
-        text = super().to_python(value) or ""
-        words = [w for w in re.split(r"[\s,;]+", text) if w]
-        bad = [w for w in words if not REFERENCE.fullmatch(w)]
-        if bad:
-            raise ValidationError(f"{', '.join(bad)} is not a hazard reference like H-001.")
-        numbers = [int(REFERENCE.fullmatch(w).group(1)) for w in words]  # type: ignore[union-attr]
-        found = {
-            h.number: h for h in Hazard.objects.filter(product=self.product, number__in=numbers)
-        }
-        missing = [f"H-{n:03d}" for n in numbers if n not in found]
-        if missing:
-            raise ValidationError(f"This product has no hazard {', '.join(missing)}.")
-        return [found[n] for n in dict.fromkeys(numbers)]
 
 
 class ReleaseForm(NHSForm):

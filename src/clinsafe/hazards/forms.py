@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from clinsafe.core.forms import NHSForm
 from clinsafe.hazards.models import (
@@ -35,12 +37,66 @@ class LinesField(forms.CharField):
         return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+class ReferencesField(forms.CharField):
+    """References of a product's hazards or controls, e.g. ``H-001, H-004``; set
+    ``product`` before validating."""
+
+    model: type[Hazard] | type[Control]
+    prefix: str
+    kind: str
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            f"{self.kind.capitalize()} references separated by commas, e.g. {self.prefix}-001, "
+            f"{self.prefix}-004.",
+        )
+        super().__init__(*args, **kwargs)
+        self.product: Product | None = None
+        self.pattern = re.compile(rf"{self.prefix}-?(\d+)", re.IGNORECASE)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return ", ".join(record.reference for record in value)
+        return value
+
+    def to_python(self, value: Any) -> list[Any]:  # type: ignore[override]
+        text = super().to_python(value) or ""
+        words = [w for w in re.split(r"[\s,;]+", text) if w]
+        bad = [w for w in words if not self.pattern.fullmatch(w)]
+        if bad:
+            raise ValidationError(
+                f"{', '.join(bad)} is not a {self.kind} reference like {self.prefix}-001."
+            )
+        numbers = [int(self.pattern.fullmatch(w).group(1)) for w in words]  # type: ignore[union-attr]
+        found = {
+            r.number: r
+            for r in self.model.objects.filter(product=self.product, number__in=numbers)  # type: ignore[misc]
+        }
+        missing = [f"{self.prefix}-{n:03d}" for n in numbers if n not in found]
+        if missing:
+            raise ValidationError(f"This product has no {self.kind} {', '.join(missing)}.")
+        return [found[n] for n in dict.fromkeys(numbers)]
+
+
+class HazardReferencesField(ReferencesField):
+    model, prefix, kind = Hazard, "H", "hazard"
+
+
+class ControlReferencesField(ReferencesField):
+    model, prefix, kind = Control, "C", "control"
+
+
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return obj.get_full_name() or obj.get_username()
 
 
-def _members(product: Product) -> Any:
+def members(product: Product | None) -> Any:
+    """People of the product's organisation, for choosing an owner."""
+    if product is None:
+        return User.objects.none()
     return User.objects.filter(memberships__organisation=product.organisation_id).distinct()
 
 
@@ -72,7 +128,7 @@ class HazardForm(NHSForm):
 
     def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(product)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = members(product)  # type: ignore[attr-defined]
 
 
 class HazardEditForm(HazardForm, VersionedForm):
@@ -161,7 +217,7 @@ class ControlForm(NHSForm):
 
     def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = _members(product)  # type: ignore[attr-defined]
+        self.fields["owner"].queryset = members(product)  # type: ignore[attr-defined]
 
 
 class ControlEditForm(ControlForm, VersionedForm):

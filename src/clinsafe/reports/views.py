@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
 from clinsafe.core.forms import submit
+from clinsafe.core.http import download
 from clinsafe.core.permissions import Action, require
 from clinsafe.gate.evaluation import gate_reports
 from clinsafe.gate.views import release_or_404
@@ -74,13 +75,7 @@ def _respond(
     if fmt not in RENDERERS:
         raise Http404("No such format.")
     render, content_type = RENDERERS[fmt]
-    return _download(render(document), content_type, f"{document.filename}.{fmt}")
-
-
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return download(render(document), content_type, f"{document.filename}.{fmt}")
 
 
 @login_required
@@ -88,7 +83,7 @@ def hazard_log_document(request: HttpRequest, slug: str, fmt: str) -> HttpRespon
     product = product_or_404(request, slug)
     if fmt in SPREADSHEETS:
         write, content_type = SPREADSHEETS[fmt]
-        return _download(write(read_log(product)), content_type, f"hazard-log-{slug}.{fmt}")
+        return download(write(read_log(product)), content_type, f"hazard-log-{slug}.{fmt}")
     return _respond(request, product, builders.hazard_log_document(product), fmt)
 
 
@@ -150,7 +145,7 @@ def safety_case_report(request: HttpRequest, slug: str, version: str, fmt: str) 
 def issued_document(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     product = product_or_404(request, slug)
     issued = get_object_or_404(IssuedDocument, product=product, pk=pk)
-    response = _download(bytes(issued.content), PDF, issued.filename)
+    response = download(bytes(issued.content), PDF, issued.filename)
     response["Digest"] = f"sha-256={base64.b64encode(bytes.fromhex(issued.sha256)).decode()}"
     return response
 
@@ -246,7 +241,7 @@ def supplier_bundle_schema(request: HttpRequest) -> HttpResponse:
 def supplier_bundle(request: HttpRequest, slug: str, version: str) -> HttpResponse:
     release = release_or_404(request, slug, version)
     content = export_bundle(release)
-    return _download(content, JSON, f"supplier-bundle-{slug}-{version}.json")
+    return download(content, JSON, f"supplier-bundle-{slug}-{version}.json")
 
 
 # --- importing a spreadsheet hazard log ----------------------------------------------------
