@@ -17,13 +17,16 @@ from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.gate import services as gate
 from clinsafe.hazards import services
 from clinsafe.health.services import record_process_review
-from clinsafe.products import releases
+from clinsafe.incidents import services as incidents
+from clinsafe.products import changes, releases
 from clinsafe.products import services as products
 from clinsafe.reports import services as documents
 from clinsafe.reports.bundle import export_bundle
 from clinsafe.reports.log_import import import_hazard_log
 from tests.conftest import PASSWORD, compliance_answers, make_person, raise_hazard
 from tests.gate.conftest import assessed, review_all
+from tests.incidents.conftest import report as report_incident
+from tests.incidents.conftest import triage
 
 pytestmark = pytest.mark.django_db
 
@@ -81,6 +84,15 @@ ALLOWED = {
     "approve plan": {CSO, DEPUTY},
     "import hazard log": {CSO, DEPUTY, REVIEWER},
     "import supplier bundle": {CSO, DEPUTY, ADMIN},
+    "report incident": set(Role.values),
+    "triage incident": {CSO, DEPUTY, REVIEWER},
+    "record external report": {CSO, DEPUTY, REVIEWER},
+    "record investigation": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "add incident action": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "complete incident action": {CSO, DEPUTY, REVIEWER, ENGINEER},
+    "close incident": {CSO, DEPUTY, REVIEWER},
+    "propose change": set(Role.values),
+    "assess change": {CSO, DEPUTY},
 }
 
 
@@ -129,7 +141,31 @@ def world(northwind, elsewhere, product, priya):
                    parent="", link="")  # fmt: skip
     report = argue.record_artefact(actor=priya, product=product, title="Tests", kind="ci_run")
     documents.assess_compliance(actor=persons[CSO], release=release, answers=compliance_answers())
+    incident = report_incident(product, priya)
+    incident = triage(incident, priya, finding="not_a_hazard", actual_harm="none",
+                      external_report_required=True, external_body="lfpse")  # fmt: skip
+    incident = incidents.record_investigation(
+        actor=priya, incident=incident, version=incident.version, findings="Found.",
+        learning="Learnt.",
+    )  # fmt: skip
+    incident = incidents.record_external_report(
+        actor=priya, incident=incident, version=incident.version, external_reference="LFPSE-1",
+        externally_reported_on=date.today(),
+    )  # fmt: skip
     return {
+        "incident": incident,
+        "untriaged": report_incident(product, priya, title="Second incident"),
+        "action": incidents.add_action(
+            actor=priya,
+            incident=incident,
+            kind="corrective",
+            description="Fix",
+            owner=priya,
+            due_on=date.today(),
+        ),
+        "change": changes.propose_change(
+            actor=priya, product=product, kind="configuration", title="Alerts on"
+        ),
         "artefact": report,
         "artefact_version": argue.add_artefact_version(actor=priya, artefact=report),
         "rated_3": rated_3,
@@ -297,6 +333,47 @@ def attempt(operation, actor, w):
         "import supplier bundle": lambda: import_supplier_bundle(
             actor=actor, organisation=organisation, data=export_bundle(w["release"])
         ),
+        "report incident": lambda: report_incident(product, actor),
+        "triage incident": lambda: triage(w["untriaged"], actor, finding="not_a_hazard"),
+        "record external report": lambda: incidents.record_external_report(
+            actor=actor,
+            incident=w["incident"],
+            version=w["incident"].version,
+            external_reference="LFPSE-1",
+            externally_reported_on=date.today(),
+        ),
+        "record investigation": lambda: incidents.record_investigation(
+            actor=actor,
+            incident=w["incident"],
+            version=w["incident"].version,
+            root_cause="Rounding.",
+        ),
+        "add incident action": lambda: incidents.add_action(
+            actor=actor,
+            incident=w["incident"],
+            kind="preventive",
+            description="Test",
+            owner=w["priya"],
+            due_on=date.today(),
+        ),
+        "complete incident action": lambda: incidents.complete_action(
+            actor=actor, action=w["action"], outcome="Done."
+        ),
+        "close incident": lambda: incidents.close_incident(
+            actor=actor, incident=w["incident"], version=w["incident"].version
+        ),
+        "propose change": lambda: changes.propose_change(
+            actor=actor, product=product, kind="integration", title="New lab feed"
+        ),
+        "assess change": lambda: changes.assess_change(
+            actor=actor,
+            change=w["change"],
+            version=w["change"].version,
+            hazards=[],
+            new_hazards=False,
+            alters_clinical_risk=False,
+            conclusion="No impact.",
+        ),
     }
     return calls[operation]()
 
@@ -355,6 +432,15 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "approve plan": Action.APPROVE_PLAN,
         "import hazard log": Action.IMPORT_HAZARD_LOG,
         "import supplier bundle": Action.IMPORT_SUPPLIER_BUNDLE,
+        "report incident": Action.REPORT_INCIDENT,
+        "triage incident": Action.TRIAGE_INCIDENT,
+        "record external report": Action.TRIAGE_INCIDENT,
+        "record investigation": Action.INVESTIGATE_INCIDENT,
+        "add incident action": Action.INVESTIGATE_INCIDENT,
+        "complete incident action": Action.INVESTIGATE_INCIDENT,
+        "close incident": Action.CLOSE_INCIDENT,
+        "propose change": Action.PROPOSE_CHANGE,
+        "assess change": Action.ASSESS_CHANGE,
     }
     assert set(guarded_by) == set(ALLOWED)
     assert set(guarded_by.values()) == set(Action)

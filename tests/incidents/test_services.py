@@ -73,9 +73,7 @@ def test_a_realised_hazard_is_linked_and_awaits_reassessment(incident: Any, haza
     )
     hazards.assess_risk(actor=tom, hazard=hazard, stage="initial", severity=4, likelihood=3)
     assert not IncidentHazard.objects.awaiting_reassessment().exists()
-    assert AuditEvent.objects.filter(
-        event_type="incident.triaged", subject_id=hazard.pk
-    ).exists()
+    assert AuditEvent.objects.filter(event_type="incident.triaged", subject_id=hazard.pk).exists()
 
 
 def test_a_failed_control_links_its_hazards_and_must_be_reassessed(
@@ -175,8 +173,10 @@ def test_actions_have_owners_and_due_dates_and_overdue_ones_are_listed(
                             owner=charlie, due_on=today - timedelta(days=1))  # fmt: skip
     assert set(raised.value.error_dict) == {"owner", "due_on"}
 
-    action = services.add_action(actor=sam, incident=triaged, kind="preventive",
-                                 description="Add a unit test", owner=sam, due_on=today)  # fmt: skip
+    action = services.add_action(
+        actor=sam, incident=triaged, kind="preventive", description="Add a unit test", owner=sam,
+        due_on=today,
+    )  # fmt: skip
     products = type(incident.product).objects.all()
     assert not services.overdue_actions(products).exists()
     type(action).objects.filter(pk=action.pk).update(due_on=today - timedelta(days=3))

@@ -7,7 +7,9 @@ from rest_framework.routers import DefaultRouter
 from clinsafe.core.api import ApiTokenViewSet
 from clinsafe.gate.api import ReleaseViewSet
 from clinsafe.hazards.api import ControlViewSet, HazardViewSet, RiskEstimateViewSet
+from clinsafe.incidents.api import IncidentViewSet
 from clinsafe.products.api import ProductViewSet
+from clinsafe.products.change_api import ChangeViewSet
 
 router = DefaultRouter()
 router.register("products", ProductViewSet, basename="api-product")
@@ -17,6 +19,8 @@ router.register(
 router.register("hazards", HazardViewSet, basename="api-hazard")
 router.register("risk-estimates", RiskEstimateViewSet, basename="api-riskestimate")
 router.register("controls", ControlViewSet, basename="api-control")
+router.register("incidents", IncidentViewSet, basename="api-incident")
+router.register("changes", ChangeViewSet, basename="api-change")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [

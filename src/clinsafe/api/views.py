@@ -3,8 +3,11 @@ never delete (safety records are withdrawn, not deleted)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
-from rest_framework import mixins, viewsets
+from rest_framework import mixins, serializers, viewsets
+from rest_framework.request import Request
 
 
 class AppendOnlyViewSet(
@@ -20,3 +23,10 @@ class AppendOnlyViewSet(
 
 class SafetyRecordViewSet(mixins.UpdateModelMixin, AppendOnlyViewSet):
     pass
+
+
+def validated(serializer_class: type[serializers.Serializer], request: Request) -> dict[str, Any]:
+    """The body of an action's request, checked by ``serializer_class``."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from clinsafe.api.fields import UsernameField, VersionField
-from clinsafe.api.views import AppendOnlyViewSet, SafetyRecordViewSet
+from clinsafe.api.views import AppendOnlyViewSet, SafetyRecordViewSet, validated
 from clinsafe.core.permissions import visible_organisations
 from clinsafe.hazards import services
 from clinsafe.hazards.filtersets import ControlFilterSet, HazardFilterSet
@@ -173,7 +173,7 @@ class HazardViewSet(SafetyRecordViewSet):
     def status(self, request: Request, pk: str) -> Response:
         """Change the hazard's status; closing or transferring needs a reason."""
         hazard = self.get_object()
-        data = _validated(StatusChangeSerializer, request)
+        data = validated(StatusChangeSerializer, request)
         services.change_hazard_status(actor=request.user, hazard=hazard, **data)
         return Response(self.get_serializer(self.get_object()).data)
 
@@ -182,7 +182,7 @@ class HazardViewSet(SafetyRecordViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         """Withdraw a hazard entered in error; it stays on record."""
         hazard = self.get_object()
-        data = _validated(WithdrawSerializer, request)
+        data = validated(WithdrawSerializer, request)
         services.withdraw_hazard(actor=request.user, hazard=hazard, **data)
         return Response(self.get_serializer(self.get_object()).data)
 
@@ -328,19 +328,13 @@ class ControlViewSet(SafetyRecordViewSet):
     def withdraw(self, request: Request, pk: str) -> Response:
         """Withdraw a control entered in error; it stays on record."""
         control = self.get_object()
-        data = _validated(WithdrawSerializer, request)
+        data = validated(WithdrawSerializer, request)
         services.withdraw_control(actor=request.user, control=control, **data)
         return Response(self.get_serializer(self.get_object()).data)
 
     def _relink(self, request: Request, service: Any) -> Response:
         control = self.get_object()
-        data = _validated(LinkSerializer, request)
+        data = validated(LinkSerializer, request)
         hazard = get_object_or_404(_visible_hazards(request), pk=data["hazard"])
         service(actor=request.user, control=control, hazard=hazard)
         return Response(self.get_serializer(self.get_object()).data)
-
-
-def _validated(serializer_class: type[serializers.Serializer], request: Request) -> Any:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data

@@ -279,6 +279,12 @@ def triage_incident(
     return incident
 
 
+def new_hazard(title: str, description: str) -> dict[str, str] | None:
+    """The new hazard triage raises, from its title and (optional) description."""
+    title = title.strip()
+    return {"title": title, "description": description.strip() or title} if title else None
+
+
 def _hazards_of(controls: list[Control]) -> list[Hazard]:
     return list(Hazard.objects.filter(controls__in=controls).in_log().distinct())
 
