@@ -117,7 +117,9 @@ def test_the_workload_formula_is_shown_with_its_numbers():
     hours, formula = workload_hours(REAL, Thresholds())
     assert round(hours, 2) == 2.65
     assert formula.startswith("2 h x 1 products + 1 h per 20 hazards x 10 hazards")
-    assert "(no incident log is kept in clinsafe yet)" in formula
+    assert "1 h x 0 open incidents" in formula
+    busier, _ = workload_hours(replace(REAL, open_incidents=3), Thresholds())
+    assert round(busier - hours, 2) == 3.0
 
 
 def test_without_a_cso_every_need_is_hollow():

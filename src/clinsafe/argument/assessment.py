@@ -4,6 +4,7 @@ from the hazard log, the controls and the evidence artefacts."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import Max
 from django.utils import timezone
@@ -16,6 +17,7 @@ from clinsafe.audit.services import display_name
 from clinsafe.gate.decision import acceptance_gap
 from clinsafe.gate.evaluation import HazardLog, hazard_facts, hazard_log
 from clinsafe.hazards.models import Control, HazardStatus
+from clinsafe.incidents.models import IncidentHazard
 from clinsafe.products.models import Product, Release
 
 
@@ -62,6 +64,11 @@ def facts(
 ) -> Facts:
     log = log or hazard_log(product)
     policy = log.policy
+    incidents: dict[int, list[datetime]] = {}
+    for hazard_id, linked_at in IncidentHazard.objects.filter(hazard__product=product).values_list(
+        "hazard_id", "linked_at"
+    ):
+        incidents.setdefault(hazard_id, []).append(linked_at)
     hazards = {
         f.reference: HazardFacts(
             reference=f.reference,
@@ -69,6 +76,7 @@ def facts(
             closed=log.snapshots[pk]["status"] == HazardStatus.CLOSED,
             residual_rating=f.residual_rating,
             acceptance_gap=acceptance_gap(f, policy),
+            incidents=tuple(incidents.get(pk, ())),
         )
         for pk, f in hazard_facts(log).items()
     }

@@ -28,6 +28,7 @@ from clinsafe.gate.demo import load_releases
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.health.services import record_process_review
+from clinsafe.incidents.demo import incident_from_riverside
 from clinsafe.products.models import LifecycleStatus, Product
 from clinsafe.products.services import create_product
 from clinsafe.reports.demo import hand_over_bundle
@@ -496,6 +497,7 @@ def load_demo() -> Product:
                 people["riverside-cso"],
                 organisations[RIVERSIDE],
             )
+        incident_from_riverside(product, people)
     _recheck_registrations(people)
     return product
 

@@ -14,6 +14,7 @@ from clinsafe.core.views import organisation_or_404
 from clinsafe.deployments.forms import BundleUploadForm
 from clinsafe.deployments.models import SupplierBundle
 from clinsafe.deployments.services import compare, import_supplier_bundle
+from clinsafe.incidents.services import reportable_products
 
 
 @login_required
@@ -64,5 +65,9 @@ def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ],
             "previous": previous,
             "comparison": compare(previous.content, content) if previous else None,
+            # The supplier keeps its log here too: incidents can be reported to it directly.
+            "supplier_product": reportable_products(request.user)
+            .filter(slug=bundle.product_slug, organisation__slug=bundle.supplier_slug)
+            .first(),
         },
     )

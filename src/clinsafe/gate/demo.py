@@ -13,7 +13,9 @@ from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
 from clinsafe.hazards import services as hazards
 from clinsafe.hazards.models import Control, ControlKind, ControlStatus, Hazard, Stage
+from clinsafe.incidents.demo import incidents_after_go_live
 from clinsafe.products import releases
+from clinsafe.products.demo import change_in_2_4_0, changes_through_the_api
 from clinsafe.products.models import HazardChange, Product
 from clinsafe.reports import demo as compliance
 from clinsafe.risk import Likelihood as L
@@ -28,8 +30,9 @@ OVERRIDE_JUSTIFICATION = (
 
 
 def load_releases(product: Product, people: dict[str, User], password: str) -> None:
-    """2.3.0 released over a block; 2.4.0 approved, its safety argument developed and put
-    forward; 2.4.1 blocked; 2.5.0 blocked by an open doubt in its argument; and
+    """2.3.0 released over a block, then incidents; 2.4.0 approved, its change assessed and
+    its safety argument developed and put forward; 2.4.1 blocked; 2.5.0 blocked by an open
+    doubt in its argument; 2.4.2 pending on a change proposed through the API; and
     ResultsView 1.4.0, shipped over failing rules with its CSO first seen on release day."""
     cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
     hazard = {h.reference: h for h in product.hazards.all()}
@@ -65,6 +68,7 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
             justification=OVERRIDE_JUSTIFICATION,
         )
         gate.record_released(actor=engineer, release=shipped)
+    incidents_after_go_live(product, people)
 
     with days_ago(60):
         _complete_the_hazard_log(product, people, hazard, password)
@@ -84,6 +88,7 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
             safety_settings={"interaction_alerts": "on", "dose_range_checks": "on"},
         )
         releases.start_safety_review(actor=engineer, release=approved)
+    change_in_2_4_0(approved, people)
     with days_ago(36):
         develop_argument(product, approved, people)
     with days_ago(32):
@@ -92,7 +97,7 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
         compliance.assess_compliance(approved, cso, password)
     with days_ago(30):
         for waiting in evaluate(approved).waiting_review:
-            reviewed = hazard[waiting["reference"]]
+            reviewed = product.hazards.get(number=waiting["number"])
             gate.review_hazard(actor=cso, hazard=reviewed, comment="Reviewed for 2.4.0.")
     with days_ago(20):
         gate.sign_off_release(
@@ -131,6 +136,7 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
     with days_ago(3):
         raise_open_doubt(product, people)
         put_forward(actor=cso, release=redesign)
+    changes_through_the_api(product, people)
     _ship_results_viewer(people, password)
 
 

@@ -33,7 +33,8 @@ from clinsafe.hazards.forms import (
 )
 from clinsafe.hazards.matrix import matrix_grid
 from clinsafe.hazards.models import Control, Hazard, RiskEstimate, Stage
-from clinsafe.products.models import Product
+from clinsafe.incidents.models import IncidentHazard
+from clinsafe.products.models import ChangeHazard, Product
 from clinsafe.products.services import visible_products
 from clinsafe.risk import NHS_EXAMPLE_SCHEME
 
@@ -148,6 +149,7 @@ def risk_matrix(request: HttpRequest, slug: str) -> HttpResponse:
 def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     hazard = hazard_or_404(request, slug, number)
     estimates = RiskEstimate.objects.filter(hazard=hazard).select_related("assessed_by")
+    links = IncidentHazard.objects.filter(hazard=hazard)
     controls = hazard.controls.select_related("owner").order_by("number")
     marks: dict[tuple[int, int], list[str]] = {}
     for stage in Stage.values:
@@ -164,6 +166,9 @@ def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         grid=matrix_grid({}, marks=marks),
         history=history_of(hazard),
         signatures=hazard_signatures(hazard),
+        incident_links=links.select_related("incident"),
+        awaiting_reassessment=set(links.awaiting_reassessment().values_list("pk", flat=True)),
+        change_links=ChangeHazard.objects.filter(hazard=hazard).select_related("change"),
     )
 
 

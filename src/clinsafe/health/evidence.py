@@ -26,6 +26,7 @@ from clinsafe.health.needs import (
     assess,
     overall,
 )
+from clinsafe.incidents.models import Incident, IncidentStatus
 from clinsafe.products.models import Product, Release, ReleaseStage
 
 DEFAULT_PERIOD_DAYS = 365
@@ -122,6 +123,9 @@ def health_facts(product: Product, start: date, end: date) -> HealthFacts:
         protected_hours=Decimal(appointment.protected_hours_per_week),
         products_covered=len(covered),
         hazards_covered=Hazard.objects.filter(product__in=covered).in_log().count(),
+        open_incidents=Incident.objects.filter(product__in=covered)
+        .exclude(status=IncidentStatus.CLOSED)
+        .count(),
         releases_in_period=Release.objects.filter(
             product__in=covered, created_at__date__range=(start, end)
         ).count(),

@@ -88,7 +88,7 @@ class HealthFacts:
     protected_hours: Decimal = Decimal(0)
     products_covered: int = 0
     hazards_covered: int = 0
-    open_incidents: int | None = None  # None: no incident log kept yet
+    open_incidents: int = 0  # of the products the CSO covers
     releases_in_period: int = 0
     recorded_hours: Decimal | None = None
     last_process_review_on: date | None = None
@@ -232,7 +232,7 @@ def understanding(f: HealthFacts, t: Thresholds) -> Need:
 
 def workload_hours(f: HealthFacts, t: Thresholds) -> tuple[float, str]:
     """Hours a week the CSO's products need, and the formula with its numbers."""
-    incidents = f.open_incidents or 0
+    incidents = f.open_incidents
     releases_per_week = f.releases_in_period / f.weeks
     hours = (
         t.hours_per_product * f.products_covered
@@ -244,7 +244,6 @@ def workload_hours(f: HealthFacts, t: Thresholds) -> tuple[float, str]:
         f"{t.hours_per_product:g} h x {f.products_covered} products + {t.hours_per_20_hazards:g} h "
         f"per 20 hazards x {f.hazards_covered} hazards + {t.hours_per_open_incident:g} h x "
         f"{incidents} open incidents"
-        + (" (no incident log is kept in clinsafe yet)" if f.open_incidents is None else "")
         + f" + {t.hours_per_release:g} h x {f.releases_in_period} releases over "
         f"{f.weeks:.0f} weeks = {hours:.1f} h a week"
     )

@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from clinsafe.core.models import Organisation
@@ -15,6 +16,8 @@ from clinsafe.gate.models import AcceptedAs, Override, RiskAcceptance
 from clinsafe.hazards.models import Hazard, HazardStatus
 from clinsafe.health.evidence import health_check
 from clinsafe.health.models import ProcessReview
+from clinsafe.incidents.models import Incident, IncidentStatus
+from clinsafe.incidents.services import overdue_actions
 from clinsafe.products.models import Release
 
 
@@ -70,4 +73,10 @@ def board_report(organisation: Organisation, start: date, end: date) -> dict[str
         "process_review": latest_review,
         "process_review_overdue": latest_review is None or latest_review.next_due_on < end,
         "waiting_review": waiting_review,
+        # Reported in the period, and any still open from before.
+        "incidents": Incident.objects.filter(product__organisation=organisation)
+        .filter(Q(reported_on__range=(start, end)) | ~Q(status=IncidentStatus.CLOSED))
+        .select_related("product")
+        .order_by("product__name", "number"),
+        "overdue_actions": overdue_actions(organisation.products.all()),
     }

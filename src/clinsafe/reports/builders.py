@@ -27,6 +27,7 @@ from clinsafe.core.models import Membership
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import Signed
 from clinsafe.hazards.models import HazardStatus
+from clinsafe.incidents.models import Incident
 from clinsafe.products.models import Product, Release
 from clinsafe.reports import dcb0129
 from clinsafe.reports.document import (
@@ -100,10 +101,8 @@ def safety_case_report(release: Release, status: str = DRAFT) -> Document:
     doc.sections.append(_outstanding(records, gate))
     doc.sections.append(_transferred_controls(records))
     doc.section("Third-party products", _third_party(product))
-    doc.section(
-        "Incidents since the last report",
-        Paragraph(_incidents_since(release)),
-    )
+    doc.section("Incidents since the last report", *_incidents_since(release))
+    doc.section("Changes and their safety impact", _changes(release))
     doc.sections.append(_configuration(release))
     doc.sections.append(_compliance_section(release))
     doc.sections.append(_decision_section(gate))
@@ -376,15 +375,57 @@ def _third_party(product: Product) -> Paragraph | Items:
     return Items(tuple(lines)) if lines else Paragraph("None.")
 
 
-def _incidents_since(release: Release) -> str:
+def _incidents_since(release: Release) -> tuple[Paragraph, Table]:
     previous = (
         IssuedDocument.objects.filter(product=release.product, kind=DocumentKind.SAFETY_CASE_REPORT)
         .exclude(release=release)
         .order_by("-issued_at")
         .first()
     )
+    incidents = Incident.objects.filter(product=release.product).prefetch_related("hazards")
+    if previous:
+        incidents = incidents.filter(created_at__gt=previous.issued_at)
     since = f"since the report of {previous.issued_at:%Y-%m-%d}" if previous else "to date"
-    return f"No safety incidents are recorded against {release.product.name} {since}."
+    rows = tuple(
+        (
+            i.reference,
+            f"{i.title} ({i.occurred_on:%Y-%m-%d})",
+            i.get_harm_display(),
+            i.get_finding_display() if i.finding else "Awaiting triage",
+            ", ".join(h.reference for h in i.hazards.all()) or "None",
+            i.get_status_display(),
+        )
+        for i in incidents.order_by("number")
+    )
+    return (
+        Paragraph(
+            f"Safety incidents recorded against {release.product.name} {since}: {len(rows)}. "
+            "Each is triaged against the hazard log; hazards an incident realised are "
+            "re-assessed before the gate passes."
+        ),
+        Table(
+            ("Ref", "Incident", "Harm", "Finding", "Hazards", "Status"),
+            rows,
+            empty=f"No safety incidents are recorded against {release.product.name} {since}.",
+        ),
+    )
+
+
+def _changes(release: Release) -> Table:
+    return Table(
+        ("Ref", "Change", "Hazards", "Alters clinical risk", "CSO's conclusion"),
+        tuple(
+            (
+                c.reference,
+                f"{c.title} ({c.get_kind_display().lower()})",
+                ", ".join(link.hazard.reference for link in c.hazard_links.all()) or "None",
+                "Not assessed" if not c.is_assessed else "Yes" if c.alters_clinical_risk else "No",
+                c.conclusion or "Not assessed",
+            )
+            for c in release.changes.prefetch_related("hazard_links__hazard").order_by("number")
+        ),
+        empty="No changes are recorded against this release.",
+    )
 
 
 def _configuration(release: Release) -> Section:
