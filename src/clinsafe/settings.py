@@ -261,6 +261,9 @@ SPECTACULAR_SETTINGS = {
         "ReleaseStatusEnum": "clinsafe.products.models.ReleaseStatus",
         "ReleaseStageEnum": "clinsafe.products.models.ReleaseStage",
         "HealthStatusEnum": "clinsafe.health.api.HEALTH_STATUS_CHOICES",
+        "HarmEnum": "clinsafe.incidents.models.Harm",
+        "ChangeKindEnum": "clinsafe.products.models.ChangeKind",
+        "ActionKindEnum": "clinsafe.incidents.models.ActionKind",
     },
 }
 

@@ -90,7 +90,5 @@ def test_the_demo_has_life_after_go_live():
     through_api = product.changes.filter(source="api")
     assert through_api.filter(assessed_at__isnull=False).exists()
     waiting = through_api.get(assessed_at__isnull=True)
-    rule = next(
-        r for r in gate_report(waiting.release)["rules"] if r["code"] == "changes_assessed"
-    )
+    rule = next(r for r in gate_report(waiting.release)["rules"] if r["code"] == "changes_assessed")
     assert (waiting.release.version, rule["outcome"]) == ("2.4.2", "pending")

@@ -23,7 +23,7 @@ from clinsafe.gate.decision import (
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
 from clinsafe.gate.snapshot import digest, hazard_snapshot, hazard_snapshots, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
-from clinsafe.incidents.models import IncidentHazard
+from clinsafe.incidents.models import Incident, IncidentHazard, IncidentStatus
 from clinsafe.products.models import Product, Release, ReleaseStage, ReleaseStatus
 from clinsafe.risk.acceptance import AcceptancePolicy
 
@@ -69,6 +69,7 @@ class HazardLog:
     policy: AcceptancePolicy
     # Hazard id to the incidents after which its risk is still to be re-assessed.
     awaiting_reassessment: dict[int, tuple[str, ...]]
+    untriaged_incidents: tuple[str, ...]
 
 
 def hazard_log(product: Product) -> HazardLog:
@@ -90,6 +91,12 @@ def hazard_log(product: Product) -> HazardLog:
         position=cso_position(product),
         policy=product.organisation.acceptance_policy,
         awaiting_reassessment=_awaiting_reassessment(product),
+        untriaged_incidents=tuple(
+            i.reference
+            for i in Incident.objects.filter(product=product, status=IncidentStatus.REPORTED)
+            .only("number")
+            .order_by("number")
+        ),
     )
 
 

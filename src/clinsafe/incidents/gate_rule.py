@@ -8,7 +8,6 @@ from collections.abc import Iterator
 
 from clinsafe.gate.decision import Outcome, RuleOutcome
 from clinsafe.gate.evaluation import HazardLog, add_rule_source
-from clinsafe.incidents.models import Incident, IncidentStatus
 from clinsafe.products.models import Release
 
 TITLE = "Every safety incident reported against the product is triaged"
@@ -16,19 +15,14 @@ TITLE = "Every safety incident reported against the product is triaged"
 
 @add_rule_source
 def incidents_triaged(release: Release, log: HazardLog) -> Iterator[RuleOutcome]:
-    waiting = [
-        i.reference
-        for i in Incident.objects.filter(
-            product=release.product_id, status=IncidentStatus.REPORTED
-        ).order_by("number")
-    ]
+    waiting = log.untriaged_incidents
     if waiting:
         yield RuleOutcome(
             "incidents_triaged",
             TITLE,
             Outcome.PENDING,
             f"A CSO or clinical reviewer must triage {', '.join(waiting)} against the hazard log.",
-            tuple(waiting),
+            waiting,
         )
     else:
         yield RuleOutcome("incidents_triaged", TITLE, Outcome.PASSED, "No incident waits.")
