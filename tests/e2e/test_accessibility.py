@@ -35,6 +35,13 @@ PAGES = [
     ("cso", f"{P}/releases/2.4.0/compliance/", "compliance"),
     ("cso", f"{P}/hazard-log/import/", "hazard-log-import"),
     ("riverside-cso", "/organisations/riverside-trust/supplier-bundles/", "supplier-bundles"),
+    ("cso", f"{P}/incidents/", "incident-log"),
+    ("cso", f"{P}/incidents/I-002/", "incident"),
+    ("viewer", f"{P}/incidents/report/", "incident-report-form"),
+    ("reviewer", f"{P}/incidents/I-002/investigation/", "investigation-form"),
+    ("cso", f"{P}/changes/", "changes"),
+    ("cso", f"{P}/changes/CH-001/", "change"),
+    ("cso", f"{P}/changes/CH-003/assess/", "change-assess-form"),
 ]
 
 

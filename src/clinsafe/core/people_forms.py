@@ -15,7 +15,12 @@ from clinsafe.risk.acceptance import DCB0129_LEVELS, AcceptanceLevel
 
 
 class DateInput(forms.DateInput):
+    """The browser's date picker, which reads and writes ISO dates."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class PersonChoiceField(forms.ModelChoiceField):

@@ -18,6 +18,7 @@ from clinsafe.hazards.forms import (
     members,
 )
 from clinsafe.incidents.models import ActionKind, ExternalBody, Finding, Harm, Incident
+from clinsafe.products.change_forms import ReleaseChoiceField
 from clinsafe.products.models import Product, Release
 
 
@@ -30,8 +31,8 @@ class ReportForm(NHSForm):
     )
     occurred_on = forms.DateField(label="When it happened", widget=DateInput)
     reported_on = forms.DateField(
-        label="When it was reported", widget=DateInput, help_text="Today, unless it was "
-        "reported earlier by phone or email."
+        label="When it was reported", widget=DateInput, required=False,
+        help_text="Today, unless it was reported earlier by phone or email.",
     )  # fmt: skip
     patient_affected = yes_no("Was a patient affected?")
     reported_harm = forms.ChoiceField(
@@ -40,7 +41,7 @@ class ReportForm(NHSForm):
         widget=forms.RadioSelect,
         help_text="The NHS patient-safety levels of harm, as far as you know now.",
     )
-    release = forms.ModelChoiceField(
+    release = ReleaseChoiceField(
         queryset=Release.objects.none(),
         required=False,
         empty_label="Not known",

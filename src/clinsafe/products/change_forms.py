@@ -13,6 +13,13 @@ from clinsafe.hazards.models import Hazard
 from clinsafe.products.models import ChangeKind, DecommissioningTopic, Product, Release
 
 
+class ReleaseChoiceField(forms.ModelChoiceField):
+    """A release of the product, shown by its version."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return str(obj.version)
+
+
 def _open_releases(product: Product) -> Any:
     return Release.objects.filter(product=product, released_at__isnull=True).exclude(
         stage="withdrawn"
@@ -30,7 +37,7 @@ class ProposeChangeForm(NHSForm):
         help_text="The ticket or pull request, if there is one.",
     )
     components = LinesField(required=False, help_text="The components it touches, one a line.")
-    release = forms.ModelChoiceField(
+    release = ReleaseChoiceField(
         queryset=Release.objects.none(),
         required=False,
         empty_label="Not yet in a release",
@@ -54,7 +61,7 @@ class AssessChangeForm(VersionedForm):
         "Does it alter clinical risk?", "If so, a release must carry it: its sign-off issues "
         "a new Safety Case Report."
     )  # fmt: skip
-    release = forms.ModelChoiceField(
+    release = ReleaseChoiceField(
         queryset=Release.objects.none(),
         required=False,
         empty_label="Not in a release",
