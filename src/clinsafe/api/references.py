@@ -43,3 +43,17 @@ def reference_list(help_text: str) -> serializers.ListField:
         child=serializers.CharField(max_length=20), required=False, default=list,
         help_text=help_text,
     )  # fmt: skip
+
+
+def release_field(help_text: str) -> serializers.CharField:
+    """A record's release, written and read as its version."""
+    return serializers.CharField(
+        required=False, allow_null=True, source="release.version", default=None,
+        help_text=help_text,
+    )  # fmt: skip
+
+
+def resolve_release(validated_data: dict[str, Any]) -> dict[str, Any]:
+    """``validated_data`` with the version given for ``release_field`` read as the release."""
+    version = validated_data.pop("release", None) or {}
+    return {**validated_data, "release": release(validated_data["product"], version.get("version"))}

@@ -45,10 +45,7 @@ class CorrectiveActionSerializer(serializers.ModelSerializer):
 
 class IncidentSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", queryset=Product.objects.none())
-    release = serializers.CharField(
-        required=False, allow_null=True, source="release.version", default=None,
-        help_text="Version of the release in use, if known.",
-    )  # fmt: skip
+    release = references.release_field("Version of the release in use, if known.")
     reported_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="username", read_only=True
     )
@@ -92,9 +89,7 @@ class IncidentSerializer(serializers.ModelSerializer):
         return [c.reference for c in incident.failed_controls.all()]
 
     def create(self, validated_data: dict[str, Any]) -> Incident:
-        product = validated_data["product"]
-        version = validated_data.pop("release", {}).get("version")
-        validated_data["release"] = references.release(product, version)
+        validated_data = references.resolve_release(validated_data)
         return services.report_incident(actor=self.context["request"].user, **validated_data)
 
 

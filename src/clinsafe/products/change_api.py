@@ -28,10 +28,7 @@ from clinsafe.products.services import visible_products
 
 class ChangeSerializer(serializers.ModelSerializer):
     product = serializers.SlugRelatedField(slug_field="slug", queryset=Product.objects.none())
-    release = serializers.CharField(
-        required=False, allow_null=True, source="release.version", default=None,
-        help_text="Version of the release that will carry it, if known.",
-    )  # fmt: skip
+    release = references.release_field("Version of the release that will carry it, if known.")
     components = serializers.ListField(
         child=serializers.CharField(max_length=200), required=False, default=list
     )
@@ -71,9 +68,7 @@ class ChangeSerializer(serializers.ModelSerializer):
         return changes.engagement(change)
 
     def create(self, validated_data: dict[str, Any]) -> Change:
-        product = validated_data["product"]
-        version = validated_data.pop("release", {}).get("version")
-        validated_data["release"] = references.release(product, version)
+        validated_data = references.resolve_release(validated_data)
         return changes.propose_change(
             actor=self.context["request"].user, source=ChangeSource.API, **validated_data
         )
