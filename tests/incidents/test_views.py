@@ -88,6 +88,7 @@ def test_triage_takes_references_and_names_what_is_missing(incident, hazard, tom
     assert incident.status == IncidentStatus.INVESTIGATING
     page = client.get(f"{LOG}I-001/").text
     assert "Awaiting re-assessment" in page
+    assert client.get(f"{LOG}I-001/triage/").url == f"{LOG}I-001/"  # triaged once
     assert (
         "Re-assess the risk" in client.get(f"/products/medsflow/hazards/{hazard.reference}/").text
     )

@@ -67,5 +67,8 @@ def test_only_the_cso_may_assess_through_the_api(cso, sam, hazard):
     unknown = api_as(cso).post(f"/api/changes/{pk}/assess/", {**body, "hazards": ["H-9"]},
                                format="json")  # fmt: skip
     assert unknown.status_code == 400 and "H-009" in str(unknown.json())
+    queue = {"product": "medsflow", "assessed": "false"}
+    assert len(api_as(cso).get("/api/changes/", queue).json()["results"]) == 1
     assessed = api_as(cso).post(f"/api/changes/{pk}/assess/", body, format="json")
     assert assessed.json()["hazards"] == [{"hazard": "H-001", "topic": ""}]
+    assert api_as(cso).get("/api/changes/", queue).json()["results"] == []

@@ -30,7 +30,7 @@ from clinsafe.incidents.forms import (
     TriageForm,
     investigation_initial,
 )
-from clinsafe.incidents.models import CorrectiveAction, Incident, IncidentHazard
+from clinsafe.incidents.models import CorrectiveAction, Incident, IncidentHazard, IncidentStatus
 from clinsafe.products.models import Product
 from clinsafe.products.services import visible_products
 from clinsafe.reports.spreadsheet import CSV, XLSX
@@ -148,6 +148,9 @@ def _step(
 def incident_triage(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     incident = _incident(request, slug, number)
     require(request.user, Action.TRIAGE_INCIDENT, incident.product.organisation)
+    if incident.status != IncidentStatus.REPORTED:
+        messages.info(request, f"{incident.reference} is already triaged.")
+        return redirect("incident-detail", slug=slug, number=number)
     form = TriageForm(
         request.POST or None,
         product=incident.product,

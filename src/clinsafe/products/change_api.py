@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import django_filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -19,6 +20,7 @@ from clinsafe.products import changes
 from clinsafe.products.models import (
     Change,
     ChangeHazard,
+    ChangeKind,
     ChangeSource,
     DecommissioningTopic,
     Product,
@@ -98,12 +100,25 @@ class AssessSerializer(serializers.Serializer):
         return value
 
 
+class ChangeFilterSet(django_filters.FilterSet):
+    product = django_filters.CharFilter(field_name="product__slug", label="Product (slug)")
+    release = django_filters.CharFilter(field_name="release__version", label="Release (version)")
+    kind = django_filters.MultipleChoiceFilter(choices=ChangeKind.choices)
+    assessed = django_filters.BooleanFilter(
+        field_name="assessed_at", lookup_expr="isnull", exclude=True, label="Assessed"
+    )
+
+    class Meta:
+        model = Change
+        fields: list[str] = []
+
+
 class ChangeViewSet(AppendOnlyViewSet):
     """Changes to your organisations' products. ``POST`` proposes one (from a tracker or CI:
     title, description, link, components); it lands in the CSO's triage queue at once."""
 
     serializer_class = ChangeSerializer
-    filterset_fields = ["kind"]
+    filterset_class = ChangeFilterSet
 
     def get_queryset(self) -> QuerySet[Change]:
         return (
