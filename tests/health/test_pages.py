@@ -96,3 +96,11 @@ def test_someone_outside_sees_no_health_or_board_report(demo):
         logged_in(outsider).get("/organisations/northwind-health/board-report/").status_code == 404
     )
     assert Organisation.objects.filter(slug="northwind-health").exists()
+
+
+def test_the_board_report_lists_open_incidents_and_overdue_actions(demo):
+    html = logged_in(demo["executive"]).get("/organisations/northwind-health/board-report/").text
+
+    assert "MedsFlow e-Prescribing I-002 Dose unit missing on printed discharge" in html
+    assert "I-002: preventive action owned by Sam Lee" in html
+    assert "The safety incident log is not kept" not in html
