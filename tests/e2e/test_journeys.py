@@ -118,7 +118,10 @@ def test_the_executive_downloads_the_board_report(login):
 def test_a_newcomer_downloads_the_four_documents_of_the_demo_release(login):
     alex = login("viewer")
     page = alex.go(f"{P}/")
-    page.get_by_role("link", name="Documents", exact=True).first.click()
+    documents = page.get_by_role("link", name="Documents", exact=True)
+    if not documents.first.is_visible():  # folded under "More" on narrower screens
+        page.locator("#toggle-menu").click()
+    documents.first.click()
     alex.shot("documents")
     rows = {
         "Clinical Safety Case Report": page.locator("li", has_text="Clinical Safety Case Report")

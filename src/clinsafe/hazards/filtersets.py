@@ -83,7 +83,10 @@ class ControlFilterSet(WithdrawnHiddenFilterSet):
     product = django_filters.CharFilter(field_name="product__slug", label="Product (slug)")
     kind = django_filters.MultipleChoiceFilter(choices=ControlKind.choices)
     status = django_filters.MultipleChoiceFilter(choices=ControlStatus.choices)
-    hazard = django_filters.NumberFilter(field_name="hazards", label="Hazard id")
+    # Bounded, so an id beyond the database's integers is a 400, not an overflow.
+    hazard = django_filters.NumberFilter(
+        field_name="hazards", label="Hazard id", min_value=1, max_value=2**63 - 1
+    )
 
     class Meta:
         model = Control

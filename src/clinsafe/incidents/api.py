@@ -32,7 +32,7 @@ from clinsafe.products.models import Product
 class CorrectiveActionSerializer(serializers.ModelSerializer):
     owner = UsernameField()
     done_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     overdue = serializers.BooleanField(source="is_overdue", read_only=True)
 
@@ -51,6 +51,12 @@ class IncidentSerializer(serializers.ModelSerializer):
     )
     reporting_organisation: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
+    )
+    # Empty until the incident is triaged.
+    actual_harm = serializers.ChoiceField(choices=Harm.choices, allow_blank=True, read_only=True)
+    finding = serializers.ChoiceField(choices=Finding.choices, allow_blank=True, read_only=True)
+    external_body = serializers.ChoiceField(
+        choices=ExternalBody.choices, allow_blank=True, read_only=True
     )
     hazards = serializers.SerializerMethodField()
     failed_controls = serializers.SerializerMethodField()

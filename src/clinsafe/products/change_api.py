@@ -38,7 +38,7 @@ class ChangeSerializer(serializers.ModelSerializer):
         slug_field="username", read_only=True
     )
     assessed_by: serializers.SlugRelatedField[Any] = serializers.SlugRelatedField(
-        slug_field="username", read_only=True
+        slug_field="username", read_only=True, allow_null=True
     )
     hazards = serializers.SerializerMethodField()
     engagement = serializers.SerializerMethodField()
