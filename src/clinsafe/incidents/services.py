@@ -218,10 +218,13 @@ def triage_incident(
         )
     if external_report_required and not external_body:
         errors["external_body"] = "Say where it must be reported."
-    records: list[Hazard | Control] = [*hazards, *failed_controls]
-    for record in records:
+    named: list[tuple[str, Hazard | Control]] = [
+        *(("hazards", h) for h in hazards),
+        *(("failed_controls", c) for c in failed_controls),
+    ]
+    for field, record in named:
         if record.product_id != product.pk or record.is_withdrawn:
-            errors["hazards"] = f"{record.reference} is not in {product.name}'s log."
+            errors[field] = f"{record.reference} is not in {product.name}'s log."
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
