@@ -6,17 +6,20 @@ executive and Alex a viewer, all at Northwind; Charlie is the CSO of another org
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from clinsafe.core import services as people
+from clinsafe.core.demo import load_demo
 from clinsafe.core.models import Membership, Organisation, OrganisationKind, Role
 from clinsafe.hazards import services
 from clinsafe.hazards.models import Hazard, Stage
@@ -27,10 +30,28 @@ from clinsafe.risk import Likelihood, Severity
 PASSWORD = "correct horse battery staple"
 
 
+# The real hasher is deliberately slow; hundreds of test users need not be.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings: Any) -> None:
-    # The real hasher is deliberately slow; hundreds of test users need not be.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+@pytest.fixture(scope="module")
+def demo_data(django_db_setup: Any, django_db_blocker: Any) -> Iterator[None]:
+    """The demo, loaded once for a module: each test runs in a savepoint inside the
+    module's transaction, which is rolled back at the end, so no test sees another's
+    changes and later modules start from an empty database."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        outer = transaction.atomic()
+        outer.__enter__()
+        load_demo()
+    yield
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
 
 
 def make_person(username: str, organisation: Organisation, role: str, name: str) -> Any:

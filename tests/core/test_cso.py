@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
 
 from clinsafe.core import services
 from clinsafe.core.cso_role import CsoFacts, RegistrationFacts, hollow_role_concerns
@@ -61,8 +60,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+def demo(demo_data):
+    """The demo, loaded once for the module."""
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,6 @@ demo-eprescribing's CSO is real, demo-results-viewer's is hollow."""
 import io
 
 import pytest
-from django.core.management import call_command
 from pypdf import PdfReader
 
 from clinsafe.core.models import Organisation
@@ -14,8 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(django_user_model):
-    call_command("seed_demo", verbosity=0)
+def demo(demo_data, django_user_model):
     return {u.username: u for u in django_user_model.objects.all()}
 
 

@@ -1,0 +1,45 @@
+"""What the demo shows, loaded once for the module."""
+
+import pytest
+
+from clinsafe.products.models import Product
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_a_release_in_each_state_of_the_gate(demo_data):
+    from clinsafe.gate.evaluation import gate_report
+
+    product = Product.objects.get(slug="demo-eprescribing")
+    reports = {r.version: gate_report(r) for r in product.releases.all()}
+    assert {v: r["status"] for v, r in reports.items()} == {
+        "2.3.0": "released",
+        "2.4.0": "approved",
+        "2.4.1": "blocked",
+        "2.5.0": "blocked",
+        "2.4.2": "planning",
+    }
+    argument = next(r for r in reports["2.5.0"]["rules"] if r["code"] == "argument")
+    assert argument["outcome"] == "blocked"
+    assert "D2 (open-doubt)" in argument["message"]
+    assert "Sn1 (stale-evidence)" in argument["message"]
+    assert reports["2.3.0"]["approved_by_override"] is True
+    assert reports["2.3.0"]["blocks"][0]["open"] is True
+
+
+def test_the_demo_has_life_after_go_live(demo_data):
+    from clinsafe.gate.evaluation import gate_report
+    from clinsafe.incidents.models import Finding
+
+    product = Product.objects.get(slug="demo-eprescribing")
+    incidents = {i.finding: i for i in product.incidents.all()}
+    assert incidents[Finding.NEW_HAZARD].hazards.get().title == (
+        "Dose unit missing from printed discharge prescriptions"
+    )
+    assert incidents[Finding.CONTROL_FAILED].failed_controls.exists()
+    assert incidents[Finding.HAZARD_REALISED].reporting_organisation.slug == "riverside-trust"
+    through_api = product.changes.filter(source="api")
+    assert through_api.filter(assessed_at__isnull=False).exists()
+    waiting = through_api.get(assessed_at__isnull=True)
+    rule = next(r for r in gate_report(waiting.release)["rules"] if r["code"] == "changes_assessed")
+    assert (waiting.release.version, rule["outcome"]) == ("2.4.2", "pending")
