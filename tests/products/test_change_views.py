@@ -72,3 +72,15 @@ def test_only_the_cso_may_assess_through_the_api(cso, sam, hazard):
     assessed = api_as(cso).post(f"/api/changes/{pk}/assess/", body, format="json")
     assert assessed.json()["hazards"] == [{"hazard": "H-001", "topic": ""}]
     assert api_as(cso).get("/api/changes/", queue).json()["results"] == []
+
+
+def test_the_product_page_refuses_decommissioning_without_its_hazards(cso, product):
+    response = logged_in(cso).post("/products/medsflow/edit/", {
+        "name": "MedsFlow", "lifecycle_status": "decommissioned", "version": product.version,
+    })  # fmt: skip
+
+    assert "the CSO assesses a decommissioning change naming its hazards for: data " in (
+        response.text
+    )
+    product.refresh_from_db()
+    assert product.lifecycle_status != "decommissioned"
