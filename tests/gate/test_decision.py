@@ -143,6 +143,20 @@ def test_significant_or_changed_hazards_must_be_reviewed_and_others_need_not():
     assert rule.references == ("H-001", "H-002")
 
 
+def test_a_reviewed_hazard_waits_again_until_reassessed_after_an_incident():
+    facts = approved_facts(hazards=(
+        hazard("H-001", changed_since_previous_release=False,
+               incidents_awaiting_reassessment=("I-002", "I-004")),
+    ))  # fmt: skip
+
+    rule = outcome(facts, "hazards_reviewed")
+
+    assert rule.outcome == Outcome.PENDING
+    assert rule.message == "Re-assess the risk of H-001 after I-002, I-004, then review."
+    assert rule.references == ("H-001",)
+    assert decide(facts).decision == Decision.PENDING
+
+
 def test_an_open_block_blocks_the_release():
     facts = approved_facts(open_blocks=(signature(statement="Untested dose logic."),))
     decision = decide(facts)
