@@ -101,6 +101,8 @@ def test_decommissioning_needs_its_hazards_before_the_product_is_decommissioned(
     assert "data retention" in str(raised.value)
 
     change = propose(product, sam, kind="decommissioning", title="Retire MedsFlow")
+    with pytest.raises(ValidationError, match="Unknown topics"):
+        assess(change, cso, decommissioning={"data_retention": hazard, "archive": hazard})
     assess(change, cso, decommissioning={"data_retention": hazard})
 
     topics = dict(change.hazard_links.values_list("topic", "hazard__title"))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import django_filters
 from django.db.models import Prefetch, QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -17,10 +16,10 @@ from clinsafe.api import references
 from clinsafe.api.fields import VersionField
 from clinsafe.api.views import AppendOnlyViewSet, validated
 from clinsafe.products import changes
+from clinsafe.products.filtersets import ChangeFilterSet
 from clinsafe.products.models import (
     Change,
     ChangeHazard,
-    ChangeKind,
     ChangeSource,
     DecommissioningTopic,
     Product,
@@ -90,27 +89,6 @@ class AssessSerializer(serializers.Serializer):
         + ", ".join(DecommissioningTopic.values)
         + ") to the hazard that answers it; a topic left out gets a new hazard.",
     )
-
-    def validate_decommissioning(self, value: dict[str, str]) -> dict[str, str]:
-        unknown = set(value) - set(DecommissioningTopic.values)
-        if unknown:
-            raise serializers.ValidationError(
-                f"Unknown topics {sorted(unknown)}; use {DecommissioningTopic.values}."
-            )
-        return value
-
-
-class ChangeFilterSet(django_filters.FilterSet):
-    product = django_filters.CharFilter(field_name="product__slug", label="Product (slug)")
-    release = django_filters.CharFilter(field_name="release__version", label="Release (version)")
-    kind = django_filters.MultipleChoiceFilter(choices=ChangeKind.choices)
-    assessed = django_filters.BooleanFilter(
-        field_name="assessed_at", lookup_expr="isnull", exclude=True, label="Assessed"
-    )
-
-    class Meta:
-        model = Change
-        fields: list[str] = []
 
 
 class ChangeViewSet(AppendOnlyViewSet):

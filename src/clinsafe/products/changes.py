@@ -164,6 +164,11 @@ def assess_change(
         )
     if release is not None:
         errors.update(_release_errors(release, product))
+    unknown = set(decommissioning or {}) - set(DecommissioningTopic.values)
+    if unknown:
+        errors["decommissioning"] = (
+            f"Unknown topics {sorted(unknown)}; use {DecommissioningTopic.values}."
+        )
     topics: dict[str, Hazard | None] = {}
     if change.kind == ChangeKind.DECOMMISSIONING:
         topics = {t.value: (decommissioning or {}).get(t.value) for t in DecommissioningTopic}

@@ -1,0 +1,20 @@
+"""Filters of changes, declared once for the API list."""
+
+from __future__ import annotations
+
+import django_filters
+
+from clinsafe.products.models import Change, ChangeKind
+
+
+class ChangeFilterSet(django_filters.FilterSet):
+    product = django_filters.CharFilter(field_name="product__slug", label="Product (slug)")
+    release = django_filters.CharFilter(field_name="release__version", label="Release (version)")
+    kind = django_filters.MultipleChoiceFilter(choices=ChangeKind.choices)
+    assessed = django_filters.BooleanFilter(
+        field_name="assessed_at", lookup_expr="isnull", exclude=True, label="Assessed"
+    )
+
+    class Meta:
+        model = Change
+        fields: list[str] = []
