@@ -5,8 +5,9 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 
+from clinsafe.deployments.compare import compare
 from clinsafe.deployments.models import SupplierBundle
-from clinsafe.deployments.services import compare, import_supplier_bundle
+from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.hazards import services as hazards
 from clinsafe.reports.bundle import PARTS, part_hash, read_bundle
 from clinsafe.reports.bundle import export_bundle as export

@@ -74,6 +74,17 @@ class EventType(models.TextChoices):
     INCIDENT_CLOSED = "incident.closed", "Safety incident closed"
     CHANGE_PROPOSED = "change.proposed", "Change proposed"
     CHANGE_ASSESSED = "change.assessed", "Change safety impact assessed"
+    INCIDENT_FORWARDED = "incident.forwarded", "Incident forwarded to the supplier"
+    DEPLOYMENT_RECORDED = "deployment.recorded", "Deployment recorded"
+    TRANSFER_DECIDED = "deployment.transfer_decided", "Transferred control accepted or rejected"
+    ASSURANCE_REVIEWED = "deployment.assurance_reviewed", "Supplier assurance reviewed"
+    BUNDLE_ADOPTED = "deployment.bundle_adopted", "Newer supplier bundle adopted"
+    DEPLOYMENT_RISKS_ACCEPTED = (
+        "deployment.risks_accepted",
+        "Deployment residual risks accepted by the executive",
+    )
+    IN_USE_REVIEWED = "deployment.in_use_reviewed", "In-use review recorded"
+    DEPLOYMENT_DECOMMISSIONED = "deployment.decommissioned", "Deployment decommissioned"
     ACCEPTANCE_POLICY_CHANGED = (
         "organisation.acceptance_policy_changed",
         ("Risk acceptance levels changed"),

@@ -50,6 +50,14 @@ class Action(StrEnum):
     CLOSE_INCIDENT = "close a safety incident"
     PROPOSE_CHANGE = "propose a change"
     ASSESS_CHANGE = "assess a change's safety impact"
+    RECORD_DEPLOYMENT = "record a deployment"
+    DECIDE_TRANSFER = "accept or reject a control transferred by the supplier"
+    REVIEW_ASSURANCE = "review a supplier's assurance evidence"
+    ADOPT_BUNDLE = "move a deployment onto a newer supplier bundle"
+    ACCEPT_DEPLOYMENT_RISKS = "accept a deployment's residual risks as accountable executive"
+    RECORD_IN_USE_REVIEW = "record an in-use review of a deployment"
+    DECOMMISSION_DEPLOYMENT = "decommission a deployment"
+    FORWARD_INCIDENT = "forward an incident to the supplier"
 
 
 _CLINICAL = frozenset({Role.CSO, Role.DEPUTY_CSO, Role.REVIEWER})
@@ -107,6 +115,16 @@ POLICY: dict[Action, frozenset[str]] = {
     Action.CLOSE_INCIDENT: _CLINICAL,
     Action.PROPOSE_CHANGE: frozenset(Role.values),
     Action.ASSESS_CHANGE: _CSOS,
+    # DCB0160: the deploying organisation's CSO judges the supplier's evidence and what it
+    # transfers; its accountable executive, not the CSO, accepts the residual risks.
+    Action.RECORD_DEPLOYMENT: _CSOS | {Role.ADMIN},
+    Action.DECIDE_TRANSFER: _CSOS,
+    Action.REVIEW_ASSURANCE: _CSOS,
+    Action.ADOPT_BUNDLE: _CSOS,
+    Action.ACCEPT_DEPLOYMENT_RISKS: frozenset({Role.EXECUTIVE}),
+    Action.RECORD_IN_USE_REVIEW: _CSOS,
+    Action.DECOMMISSION_DEPLOYMENT: _CSOS,
+    Action.FORWARD_INCIDENT: _CLINICAL,
 }
 
 # Whoever makes a request: services refuse anyone who is not a signed-in member.

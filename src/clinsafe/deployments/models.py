@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from clinsafe.core.models import Organisation
+from clinsafe.gate.models import Signed
 
 
 class SupplierBundle(models.Model):
@@ -45,3 +46,163 @@ class SupplierBundle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_name} {self.product_name} {self.release_version}"
+
+
+class Deployment(models.Model):
+    """A health organisation's deployment of a product version, its own safety subject under
+    DCB0160. Its local safety record is a product of the deploying organisation (``record``):
+    the local hazard log, plan, CSO appointment, changes, incidents, go-live and upgrades use
+    the same records and gate as any product's. The supplier's side is the bundle it rests on,
+    read-only."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="deployments"
+    )
+    record = models.OneToOneField(
+        "products.Product", on_delete=models.PROTECT, related_name="deployment"
+    )
+    bundle = models.ForeignKey(
+        SupplierBundle,
+        on_delete=models.PROTECT,
+        related_name="deployments",
+        help_text="The supplier's bundle of the version deployed.",
+    )
+    site = models.CharField("site or service", max_length=200)
+    operating_environment = models.TextField(
+        help_text="Where and how it runs locally: hosting, devices, integrations, networks."
+    )
+    go_live_on = models.DateField("planned go-live date")
+    review_interval_months = models.PositiveSmallIntegerField(
+        "months between in-use reviews", default=12
+    )
+    # Decommissioning, recorded once the local CSO has assessed it as a change.
+    decommissioned_on = models.DateField(null=True, blank=True, editable=False)
+    successor = models.TextField(blank=True, editable=False)
+    data_migration = models.TextField(blank=True, editable=False)
+    historic_access = models.TextField(blank=True, editable=False)
+    final_report = models.OneToOneField(
+        "reports.IssuedDocument",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["organisation", "site", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(review_interval_months__gte=1)
+                & models.Q(review_interval_months__lte=36),
+                name="deployment_review_interval_in_range",
+                violation_error_message="In-use reviews are between 1 and 36 months apart.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.bundle.product_name} at {self.site}"
+
+
+class TransferDecisionKind(models.TextChoices):
+    ACCEPTED = "accepted", "Accepted and implemented locally"
+    REJECTED = "rejected", "Rejected"
+
+
+class TransferDecision(models.Model):
+    """The local CSO's decision on a control the supplier transferred to the deploying
+    organisation. It stands while the supplier's control reads as it did (``control``); a
+    rejection raises a local hazard to control instead."""
+
+    deployment = models.ForeignKey(Deployment, on_delete=models.PROTECT, related_name="transfers")
+    control_reference = models.CharField(max_length=20)
+    control: models.JSONField[Any] = models.JSONField(help_text="The control as decided on.")
+    bundle = models.ForeignKey(SupplierBundle, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=10, choices=TransferDecisionKind.choices)
+    implementation = models.TextField(blank=True, help_text="How it is implemented, by whom.")
+    reasons = models.TextField(blank=True, help_text="Why it is rejected.")
+    local_hazard = models.ForeignKey(
+        "hazards.Hazard", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["deployment", "control_reference", "-decided_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.control_reference} {self.get_decision_display().lower()}"
+
+
+class AssuranceConclusion(models.TextChoices):
+    SUFFICIENT = "sufficient", "The supplier's evidence is sufficient"
+    WITH_CONDITIONS = "conditions", "Sufficient, with local conditions"
+    INSUFFICIENT = "insufficient", "Insufficient: go-live cannot rest on it"
+
+
+class AssuranceReview(models.Model):
+    """The local CSO's review of a supplier bundle's assurance checks."""
+
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.PROTECT, related_name="assurance_reviews"
+    )
+    bundle = models.ForeignKey(SupplierBundle, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.CharField(max_length=15, choices=AssuranceConclusion.choices)
+    comment = models.TextField()
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewer_name = models.CharField(max_length=300)
+    reviewed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-reviewed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.bundle} reviewed by {self.reviewer_name}"
+
+
+class ResidualRiskAcceptance(Signed):
+    """The deploying organisation's accountable executive accepts the deployment's listed
+    residual risks; stale once the list changes."""
+
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.PROTECT, related_name="risk_acceptances"
+    )
+
+    class Meta(Signed.Meta):
+        pass
+
+    def __str__(self) -> str:
+        return f"{self.deployment} residual risks accepted by {self.signer_name}"
+
+
+class InUseReview(models.Model):
+    """A scheduled review of the deployment in use, with its issued report."""
+
+    deployment = models.ForeignKey(
+        Deployment, on_delete=models.PROTECT, related_name="in_use_reviews"
+    )
+    held_on = models.DateField()
+    findings = models.TextField()
+    continue_use = models.BooleanField(help_text="Whether the deployment may stay in use.")
+    report = models.OneToOneField(
+        "reports.IssuedDocument", on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"In-use review of {self.deployment} on {self.held_on:%d %b %Y}"

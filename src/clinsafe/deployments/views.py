@@ -11,9 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from clinsafe.core.forms import submit
 from clinsafe.core.permissions import allowed_actions
 from clinsafe.core.views import organisation_or_404
+from clinsafe.deployments.compare import compare
 from clinsafe.deployments.forms import BundleUploadForm
 from clinsafe.deployments.models import SupplierBundle
-from clinsafe.deployments.services import compare, import_supplier_bundle
+from clinsafe.deployments.services import import_supplier_bundle
 from clinsafe.incidents.services import reportable_products
 
 

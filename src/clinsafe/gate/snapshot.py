@@ -9,7 +9,7 @@ log each time it is asked.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from clinsafe.argument.models import ArgumentSnapshot
@@ -20,6 +20,20 @@ from clinsafe.products.models import Release
 _RISK_PARTS = ("id", "severity", "likelihood", "rating")
 _HAZARD_FIELDS = ("id", "number", "version", "title", "description", "causes", "effects",
                   "harm", "status")  # fmt: skip
+
+
+# Other capabilities add their part of what a release's sign-off covers (a deployment adds the
+# supplier evidence and local decisions it rests on); a part that gives None is left out.
+SnapshotPart = Callable[[Release], dict[str, Any] | None]
+SNAPSHOT_PARTS: dict[str, SnapshotPart] = {}
+
+
+def add_snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
+    def register(part: SnapshotPart) -> SnapshotPart:
+        SNAPSHOT_PARTS[name] = part
+        return part
+
+    return register
 
 
 def digest(snapshot: dict[str, Any]) -> str:
@@ -74,12 +88,17 @@ def release_snapshot(release: Release, hazards: list[dict[str, Any]]) -> dict[st
             for link in release.hazard_links.select_related("hazard")
         ],
     }
-    return {
+    snapshot = {
         "product": release.product.slug,
         "release": plain_data(header),
         "argument": argument.first(),
         "hazards": hazards,
     }
+    for name, part in SNAPSHOT_PARTS.items():
+        value = part(release)
+        if value is not None:
+            snapshot[name] = plain_data(value)
+    return snapshot
 
 
 def hazard_of(hazard: Hazard) -> Hazard:

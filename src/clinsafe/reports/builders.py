@@ -24,6 +24,8 @@ from clinsafe.argument.diagram import (
 from clinsafe.audit.services import display_name
 from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.core.models import Membership
+from clinsafe.deployments import documents as deployments
+from clinsafe.deployments.records import deployment_of
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import Signed
 from clinsafe.hazards.models import HazardStatus
@@ -69,16 +71,21 @@ def safety_case_report(release: Release, status: str = DRAFT) -> Document:
             evaluation.snapshot_hash,
         ),
     )
+    deployment = deployment_of(product)
     doc.section(
         "Purpose and scope",
         Paragraph(
-            f"This report presents the clinical safety case for {product.name} release "
+            deployments.purpose(deployment)
+            if deployment
+            else f"This report presents the clinical safety case for {product.name} release "
             f"{release.version}, made by {product.organisation.name} under DCB0129. It sets out "
             "the argument and evidence that the release is acceptably safe for its intended "
             "use, the hazards that remain and how their risk is controlled and accepted, and "
             "what a deploying organisation must do under DCB0160."
         ),
     )
+    if deployment:
+        doc.sections.extend(deployments.deployment_sections(deployment))
     doc.sections.append(_system_description(product))
     doc.sections.append(_risk_management_system(product, records.gate_log.position))
     doc.section(
@@ -99,12 +106,14 @@ def safety_case_report(release: Release, status: str = DRAFT) -> Document:
     doc.sections.append(_summary_by_rating(records))
     doc.sections.append(_serious_hazards(records))
     doc.sections.append(_outstanding(records, gate))
-    doc.sections.append(_transferred_controls(records))
+    if not deployment:
+        doc.sections.append(_transferred_controls(records))
     doc.section("Third-party products", _third_party(product))
     doc.section("Incidents since the last report", *_incidents_since(release))
     doc.section("Changes and their safety impact", _changes(release))
     doc.sections.append(_configuration(release))
-    doc.sections.append(_compliance_section(release))
+    if not deployment:
+        doc.sections.append(_compliance_section(release))
     doc.sections.append(_decision_section(gate))
     doc.sections.append(_document_control(product, DocumentKind.SAFETY_CASE_REPORT))
     return doc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from clinsafe.deployments.records import deployment_of
 from clinsafe.gate.decision import Outcome, RuleOutcome
 from clinsafe.gate.evaluation import HazardLog, add_rule_source
 from clinsafe.products.models import Release
@@ -15,6 +16,8 @@ TITLE = "The release has a DCB0129 compliance assessment signed by the CSO"
 
 @add_rule_source
 def compliance_rule(release: Release, log: HazardLog) -> Iterator[RuleOutcome]:
+    if deployment_of(release.product) is not None:
+        return  # DCB0129 binds the manufacturer; a deployment answers to DCB0160's rules
     compliance = compliance_of(release)
     if compliance.assessment is None:
         message = f"No DCB0129 compliance assessment is recorded for {release.version}."

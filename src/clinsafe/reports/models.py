@@ -16,6 +16,8 @@ class DocumentKind(models.TextChoices):
     SAFETY_CASE_REPORT = "safety-case-report", "Clinical Safety Case Report"
     HAZARD_LOG = "hazard-log", "Hazard Log"
     PLAN = "risk-management-plan", "Clinical Risk Management Plan"
+    IN_USE_REVIEW = "in-use-review", "In-use Safety Review Report"
+    DECOMMISSIONING = "decommissioning-report", "Decommissioning Safety Report"
 
 
 class IssuedDocument(models.Model):

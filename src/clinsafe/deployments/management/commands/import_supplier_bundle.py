@@ -6,7 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clinsafe.core.management.acting import add_by_argument, find_organisation, find_user, run
-from clinsafe.deployments.services import compare, import_supplier_bundle
+from clinsafe.deployments.compare import compare
+from clinsafe.deployments.services import import_supplier_bundle
 
 
 class Command(BaseCommand):
