@@ -24,11 +24,11 @@ from clinsafe.core.models import (
     Role,
     Training,
 )
+from clinsafe.deployments.demo import in_use_at_riverside
 from clinsafe.gate.demo import load_releases
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.health.services import record_process_review
-from clinsafe.incidents.demo import incident_from_riverside
 from clinsafe.products.models import LifecycleStatus, Product
 from clinsafe.products.services import create_product
 from clinsafe.reports.demo import hand_over_bundle
@@ -54,6 +54,7 @@ DEMO_PEOPLE = [
     ("jordan", "Jordan", "Blake", Role.CSO, NORTHWIND),
     # Another organisation, whose records Northwind's people never see.
     ("riverside-cso", "Aisha", "Khan", Role.CSO, RIVERSIDE),
+    ("riverside-exec", "Martin", "Hale", Role.EXECUTIVE, RIVERSIDE),
 ]
 
 
@@ -313,6 +314,12 @@ HAZARDS = [
                 ControlKind.DESIGN,
                 ControlStatus.IMPLEMENTED,
             ),
+            DemoControl(
+                "Deploying organisations must keep a paper drug chart kit on every ward for "
+                "downtime, and rehearse the downtime procedure twice a year.",
+                ControlKind.TRANSFERRED,
+                ControlStatus.PROPOSED,
+            ),
         ],
         rationale="Downtime charts limit the outage to one ward's round at most, so the worst "
         "credible harm falls from several patients to one.",
@@ -497,7 +504,7 @@ def load_demo() -> Product:
                 people["riverside-cso"],
                 organisations[RIVERSIDE],
             )
-        incident_from_riverside(product, people)
+        in_use_at_riverside(people)
     _recheck_registrations(people)
     return product
 

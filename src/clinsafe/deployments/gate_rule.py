@@ -78,7 +78,7 @@ def transfers_decided(deployment: Deployment) -> RuleOutcome:
         return RuleOutcome(code, title, Outcome.PASSED, "The supplier transferred no control.")
     rejected = [t for t in listed if t.rejected]
     local = [
-        f"{t.reference} as {t.decision.local_hazard.reference}"
+        f"{t.reference} as local hazard {t.decision.local_hazard.reference}"
         for t in rejected
         if t.decision and t.decision.local_hazard
     ]
@@ -87,7 +87,7 @@ def transfers_decided(deployment: Deployment) -> RuleOutcome:
         title,
         Outcome.PASSED,
         f"{len(listed) - len(rejected)} accepted, {len(rejected)} rejected"
-        + (f" (controlled locally as {', '.join(local)})." if local else "."),
+        + (f"; controlled locally: {', '.join(local)}." if local else "."),
     )
 
 

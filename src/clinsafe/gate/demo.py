@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from clinsafe.argument.demo import develop_argument, raise_open_doubt
 from clinsafe.argument.services import put_forward
 from clinsafe.core.history import days_ago
+from clinsafe.deployments.demo import deploy_at_riverside
 from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
 from clinsafe.hazards import services as hazards
@@ -30,10 +31,11 @@ OVERRIDE_JUSTIFICATION = (
 
 
 def load_releases(product: Product, people: dict[str, User], password: str) -> None:
-    """2.3.0 released over a block, then incidents; 2.4.0 approved, its change assessed and
-    its safety argument developed and put forward; 2.4.1 blocked; 2.5.0 blocked by an open
-    doubt in its argument; 2.4.2 pending on a change proposed through the API; and
-    ResultsView 1.4.0, shipped over failing rules with its CSO first seen on release day."""
+    """2.3.0 released over a block and deployed by a trust, then incidents; 2.4.0 approved,
+    its change assessed and its safety argument developed and put forward; 2.4.1 blocked;
+    2.5.0 blocked by an open doubt in its argument; 2.4.2 pending on a change proposed
+    through the API; and ResultsView 1.4.0, shipped over failing rules with its CSO first
+    seen on release day."""
     cso, engineer, executive = people["cso"], people["engineer"], people["executive"]
     hazard = {h.reference: h for h in product.hazards.all()}
 
@@ -68,6 +70,7 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
             justification=OVERRIDE_JUSTIFICATION,
         )
         gate.record_released(actor=engineer, release=shipped)
+    deploy_at_riverside(shipped, people, password)
     incidents_after_go_live(product, people)
 
     with days_ago(60):
@@ -202,6 +205,15 @@ def _complete_the_hazard_log(
             status=ControlStatus.VERIFIED,
             verification_evidence="Verified in the 2.4 system test report ST-24-017.",
         )
+    ward_lists = Control.objects.get(product=product, description__startswith="Deploying "
+                                     "organisations must configure ward lists")  # fmt: skip
+    hazards.edit_control(
+        actor=engineer,
+        control=ward_lists,
+        version=ward_lists.version,
+        description=f"{ward_lists.description[:-1]}, and check them again after every ward "
+        "move or reconfiguration.",
+    )
     for reference, (severity, likelihood), rationale in [
         ("H-011", (S.CONSIDERABLE, L.LOW), "Reconciliation prompt verified in testing."),
         ("H-014", (S.MAJOR, L.VERY_LOW), "Rule-set version is checked at every release."),

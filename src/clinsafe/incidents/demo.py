@@ -1,6 +1,6 @@
 """Demo incidents in the e-prescribing product after 2.3.0 went live: one where a control
-failed, one that revealed a hazard the log lacked, and one a deploying organisation
-reported to its supplier. Loaded through the same services as real work."""
+failed and one that revealed a hazard the log lacked (the incident a deploying trust
+forwards is in the deployments demo). Loaded through the same services as real work."""
 
 from __future__ import annotations
 
@@ -119,27 +119,4 @@ def incidents_after_go_live(product: Product, people: dict[str, User]) -> None:
             actor=engineer, incident=printed, kind="preventive", owner=engineer,
             description="Review every other printed output (labels, charts) for truncation.",
             due_on=timezone.localdate() + timedelta(days=30),
-        )  # fmt: skip
-
-
-def incident_from_riverside(product: Product, people: dict[str, User]) -> None:
-    """Riverside, which deploys 2.4.0, reports to its supplier; a reviewer triages it."""
-    with days_ago(4):
-        reported = services.report_incident(
-            actor=people["riverside-cso"], product=product,
-            release=product.releases.get(version="2.4.0"),
-            title="No allergy alert for co-amoxiclav",
-            description="Co-amoxiclav was prescribed for a patient with a penicillin allergy "
-            "and no alert showed. The nurse checked the wristband before giving it.",
-            occurred_on=timezone.localdate() - timedelta(days=1), patient_affected=False,
-            reported_harm=Harm.NONE, deployment="Riverside Community Hospital, Willow ward",
-        )  # fmt: skip
-    with days_ago(3):
-        services.triage_incident(
-            actor=people["reviewer"], incident=reported, version=reported.version,
-            actual_harm=Harm.NONE, finding=Finding.HAZARD_REALISED,
-            hazards=[Hazard.objects.get(product=product, number=3)],
-            reassessment_required=False, external_report_required=False,
-            triage_notes="H-003 as estimated: the allergy was recorded as free text, which "
-            "the alert cannot read; the business-process control asks for coded allergies.",
         )  # fmt: skip
