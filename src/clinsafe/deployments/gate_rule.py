@@ -72,7 +72,6 @@ def transfers_decided(deployment: Deployment) -> RuleOutcome:
             Outcome.PENDING,
             f"The local CSO must accept or reject {', '.join(waiting)}, transferred by the "
             "supplier.",
-            waiting,
         )
     if not listed:
         return RuleOutcome(code, title, Outcome.PASSED, "The supplier transferred no control.")
