@@ -2,13 +2,18 @@
 the supplier's evidence reviewed by the local CSO, every transferred control accepted or
 rejected, the deployment's plan approved, and its residual risks accepted by the deploying
 organisation's accountable executive. The local CSO's sign-off covers the deployment's part
-of the records too. Registered with the gate when the app is ready."""
+of the records too, and recording the go-live makes the deployment's record live.
+Registered with the gate when the app is ready."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
 
+from django.contrib.auth.models import User
+
+from clinsafe.audit.models import EventType
+from clinsafe.audit.services import record_event
 from clinsafe.deployments.models import AssuranceConclusion, Deployment
 from clinsafe.deployments.records import (
     deployment_of,
@@ -19,8 +24,9 @@ from clinsafe.deployments.records import (
 )
 from clinsafe.gate.decision import Outcome, RuleOutcome
 from clinsafe.gate.evaluation import HazardLog, add_rule_source
+from clinsafe.gate.services import add_released_step
 from clinsafe.gate.snapshot import add_snapshot_part
-from clinsafe.products.models import Release
+from clinsafe.products.models import LifecycleStatus, Release
 from clinsafe.reports.services import plan_status
 
 
@@ -33,6 +39,27 @@ def deployment_rules(release: Release, log: HazardLog) -> Iterator[RuleOutcome]:
     yield transfers_decided(deployment)
     yield plan_approved(deployment)
     yield risks_accepted(deployment)
+
+
+@add_released_step
+def record_goes_live(actor: User, release: Release) -> None:
+    """The deployment's record is live from its go-live on, whoever records the go-live
+    (the gate's permission to record it is what counts)."""
+    record = release.product
+    before = record.lifecycle_status
+    if deployment_of(record) is None or before == LifecycleStatus.LIVE:
+        return
+    record.lifecycle_status = LifecycleStatus.LIVE
+    record.version += 1
+    record.save(update_fields=["lifecycle_status", "version", "updated_at"])
+    record_event(
+        EventType.PRODUCT_EDITED,
+        actor=actor,
+        subject=record,
+        organisation=record.organisation,
+        data={"changes": {"lifecycle_status": [before, LifecycleStatus.LIVE]}},
+        reason=f"Went live with {release.version}.",
+    )
 
 
 @add_snapshot_part("deployment")

@@ -165,11 +165,10 @@ def decommission_deployment(
         deployment.successor = successor.strip()
         deployment.data_migration = data_migration.strip()
         deployment.historic_access = historic_access.strip()
-        record = deployment.record
-        edit_product(
+        record = deployment.record = edit_product(
             actor=user,
-            product=record,
-            version=record.version,
+            product=deployment.record,
+            version=deployment.record.version,
             lifecycle_status=LifecycleStatus.DECOMMISSIONED,
         )
         deployment.final_report = keep_issued(

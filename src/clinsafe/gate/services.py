@@ -210,6 +210,17 @@ def add_sign_off_step(step: SignOffStep) -> SignOffStep:
     return step
 
 
+# Steps other capabilities take, in the same transaction, when a release is recorded as
+# released (a deployment's record goes live with its go-live).
+ReleasedStep = Callable[[User, Release], None]
+RELEASED_STEPS: list[ReleasedStep] = []
+
+
+def add_released_step(step: ReleasedStep) -> ReleasedStep:
+    RELEASED_STEPS.append(step)
+    return step
+
+
 def sign_off_release(*, actor: Actor, release: Release, password: str, statement: str) -> SignOff:
     """The CSO approves the release as it stands. Refused until the CSO has reviewed every
     hazard rated 3 or above and every hazard changed since the previous release, after its
@@ -384,6 +395,8 @@ def record_released(*, actor: Actor, release: Release) -> Release:
                 "approved_by_override": evaluation.decision.override is not None,
             },
         )
+        for step in RELEASED_STEPS:
+            step(actor, release)
     return release
 
 
