@@ -148,7 +148,7 @@ def test_adopting_a_newer_bundle_before_go_live_moves_the_go_live_and_reopens_de
                 if r["code"] == "transfers_decided")  # fmt: skip
     assert rule["outcome"] == "pending" and reference in rule["message"]
     deploying.decide_transfer(actor=rita, deployment=deployment, reference=reference,
-                              decision="accepted", implementation="Pharmacy, after moves.")  # fmt: skip
+                              decision="accepted", implementation="Moves too.")  # fmt: skip
     assert next(t for t in transfers(deployment) if t.reference == reference).current
 
 
