@@ -93,6 +93,14 @@ ALLOWED = {
     "close incident": {CSO, DEPUTY, REVIEWER},
     "propose change": set(Role.values),
     "assess change": {CSO, DEPUTY},
+    "record deployment": {CSO, DEPUTY, ADMIN},
+    "decide transfer": {CSO, DEPUTY},
+    "review assurance": {CSO, DEPUTY},
+    "adopt bundle": {CSO, DEPUTY},
+    "accept deployment risks": {EXECUTIVE},
+    "record in-use review": {CSO, DEPUTY},
+    "decommission deployment": {CSO, DEPUTY},
+    "forward incident": {CSO, DEPUTY, REVIEWER},
 }
 
 
@@ -375,7 +383,86 @@ def attempt(operation, actor, w):
             conclusion="No impact.",
         ),
     }
+    if operation in DEPLOYMENT_OPERATIONS:
+        return _deployment_operation(operation, actor, w)
     return calls[operation]()
+
+
+DEPLOYMENT_OPERATIONS = {
+    "record deployment", "decide transfer", "review assurance", "adopt bundle",
+    "accept deployment risks", "record in-use review", "decommission deployment",
+    "forward incident",
+}  # fmt: skip
+
+
+def _deployment_operation(operation, actor, w):
+    """Northwind, also a health organisation, deploys its own release 1.0 (with a control
+    transferred to itself); its CSO and deputy are appointed for the deployment too."""
+    from clinsafe.deployments import in_use
+    from clinsafe.deployments import services as deploying
+
+    admin, organisation = w["persons"][ADMIN], w["organisation"]
+    organisation.kind = "both"
+    organisation.save()
+    services.add_control(actor=w["priya"], product=w["product"], hazards=[w["hazard"]],
+                         description="Trust trains users", kind="transferred")  # fmt: skip
+    bundle = import_supplier_bundle(actor=admin, organisation=organisation,
+                                    data=export_bundle(w["release"]))  # fmt: skip
+    fields = {"site": "Ward 1", "clinical_scope": "Wards.", "user_groups": "Nurses.",
+              "operating_environment": "Hosted.", "go_live_on": date.today()}  # fmt: skip
+    if operation == "record deployment":
+        return deploying.record_deployment(
+            actor=actor, organisation=organisation, bundle=bundle, **fields
+        )
+    deployment = deploying.record_deployment(
+        actor=admin, organisation=organisation, bundle=bundle, **fields
+    )
+    for role in (CSO, DEPUTY):
+        people.appoint_cso(actor=admin, organisation=organisation, user=w["persons"][role],
+                           role=role, product=deployment.record,
+                           protected_hours_per_week=Decimal(2))  # fmt: skip
+    newer = import_supplier_bundle(actor=admin, organisation=organisation,
+                                   data=export_bundle(w["release"]))  # fmt: skip
+    calls = {
+        "decide transfer": lambda: deploying.decide_transfer(
+            actor=actor, deployment=deployment, reference="C-002", decision="accepted",
+            implementation="Trained at induction.",
+        ),
+        "review assurance": lambda: deploying.review_assurance(
+            actor=actor, deployment=deployment, conclusion="sufficient", comment="Complete."
+        ),
+        "adopt bundle": lambda: deploying.adopt_bundle(
+            actor=actor, deployment=deployment, bundle=newer
+        ),
+        "accept deployment risks": lambda: deploying.accept_deployment_risks(
+            actor=actor, deployment=deployment, password=PASSWORD, statement="Accepted."
+        ),
+        # Permission passes before the service refuses: the deployment is not live yet.
+        "record in-use review": lambda: _refused_because(
+            "has not gone live",
+            lambda: in_use.record_in_use_review(
+                actor=actor, deployment=deployment, held_on=date.today(), findings="Fine.",
+                continue_use=True,
+            ),
+        ),
+        "decommission deployment": lambda: _refused_because(
+            "decommissioning change",
+            lambda: in_use.decommission_deployment(
+                actor=actor, deployment=deployment, decommissioned_on=date.today(),
+                successor="None.", data_migration="Kept.", historic_access="Archive.",
+            ),
+        ),
+        "forward incident": lambda: in_use.forward_incident(
+            actor=actor, deployment=deployment,
+            incident=report_incident(deployment.record, admin),
+        ),
+    }  # fmt: skip
+    return calls[operation]()
+
+
+def _refused_because(reason, call):
+    with pytest.raises(ValidationError, match=reason):
+        call()
 
 
 def _argument(w):
@@ -383,8 +470,7 @@ def _argument(w):
 
 
 def _refused_by_the_gate(call):
-    with pytest.raises(ValidationError, match="The gate has not approved"):
-        call()
+    _refused_because("The gate has not approved", call)
 
 
 def test_the_expected_table_covers_every_action_of_the_policy():
@@ -441,6 +527,14 @@ def test_the_expected_table_covers_every_action_of_the_policy():
         "close incident": Action.CLOSE_INCIDENT,
         "propose change": Action.PROPOSE_CHANGE,
         "assess change": Action.ASSESS_CHANGE,
+        "record deployment": Action.RECORD_DEPLOYMENT,
+        "decide transfer": Action.DECIDE_TRANSFER,
+        "review assurance": Action.REVIEW_ASSURANCE,
+        "adopt bundle": Action.ADOPT_BUNDLE,
+        "accept deployment risks": Action.ACCEPT_DEPLOYMENT_RISKS,
+        "record in-use review": Action.RECORD_IN_USE_REVIEW,
+        "decommission deployment": Action.DECOMMISSION_DEPLOYMENT,
+        "forward incident": Action.FORWARD_INCIDENT,
     }
     assert set(guarded_by) == set(ALLOWED)
     assert set(guarded_by.values()) == set(Action)

@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 pytestmark = pytest.mark.own_database
 
 P = "/products/demo-eprescribing"
+D = "/organisations/riverside-trust/deployments"
 PAGES = [
     ("cso", "/products/", "products"),
     ("cso", f"{P}/", "hazard-log"),
@@ -42,6 +43,13 @@ PAGES = [
     ("cso", f"{P}/changes/", "changes"),
     ("cso", f"{P}/changes/CH-001/", "change"),
     ("cso", f"{P}/changes/CH-003/assess/", "change-assess-form"),
+    ("riverside-cso", f"{D}/", "deployments"),
+    ("riverside-cso", f"{D}/new/", "deployment-form"),
+    ("riverside-cso", f"{D}/1/", "deployment"),
+    ("riverside-cso", f"{D}/1/hazard-log/", "deployment-hazard-log"),
+    ("riverside-cso", f"{D}/1/assurance/", "deployment-assurance-form"),
+    ("riverside-cso", f"{D}/1/adopt/2/", "deployment-adopt-form"),
+    ("riverside-exec", f"{D}/1/accept-risks/", "deployment-accept-risks-form"),
 ]
 
 
