@@ -43,3 +43,29 @@ def test_the_demo_has_life_after_go_live(demo_data):
     waiting = through_api.get(assessed_at__isnull=True)
     rule = next(r for r in gate_report(waiting.release)["rules"] if r["code"] == "changes_assessed")
     assert (waiting.release.version, rule["outcome"]) == ("2.4.2", "pending")
+
+
+def test_the_demo_has_a_trust_deploying_the_product_from_its_suppliers_bundle(demo_data):
+    from clinsafe.deployments.models import Deployment
+    from clinsafe.deployments.records import arrival, go_live, newer_bundle, transfers
+    from clinsafe.gate.evaluation import gate_report
+
+    deployment = Deployment.objects.get(organisation__slug="riverside-trust")
+    assert deployment.bundle.release_version == "2.3.0"
+    decisions = {t.state for t in transfers(deployment)}
+    assert decisions == {"Accepted and implemented locally", "Rejected"}
+    rejected = next(t for t in transfers(deployment) if t.rejected)
+    local = deployment.record.hazards.all()
+    assert len(local) == 3 and rejected.decision.local_hazard in local  # two of its own
+    released = go_live(deployment)
+    gate = gate_report(released)
+    assert (released.version, gate["status"], gate["decision"]) == ("2.3.0", "released", "approved")
+    assert deployment.in_use_reviews.count() == 1
+    forwarded = deployment.record.incidents.get().forwarded_to
+    assert forwarded.product.slug == "demo-eprescribing"
+    newer = newer_bundle(deployment)
+    assert newer.release_version == "2.4.0"
+    shown = arrival(deployment, newer)
+    assert shown.comparison.any
+    accepted = next(t for t in transfers(deployment) if not t.rejected)
+    assert shown.review_again[0].startswith(f"Decision on {accepted.reference} (accepted")
