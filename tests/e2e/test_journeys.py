@@ -235,3 +235,27 @@ def test_the_cso_assesses_a_change_the_tracker_proposed(login):
     expect(page.get_by_text("Your assessment of CH-003 is recorded.")).to_be_visible()
     page = priya.go(f"{P}/releases/2.4.2/")
     expect(page.get_by_text("waiting for the CSO's assessment")).to_have_count(0)
+
+
+def test_the_trust_cso_moves_to_the_suppliers_newer_bundle_and_reviews_again(login):
+    aisha = login("riverside-cso")
+    page = aisha.go("/organisations/riverside-trust/deployments/")
+    page.get_by_role("link", name=re.compile("MedsFlow e-Prescribing at Riverside")).click()
+    expect(page.get_by_text("A newer supplier bundle: 2.4.0")).to_be_visible()
+    aisha.shot("deployment")
+    page.get_by_role("link", name="Move to 2.4.0").click()
+    expect(page.get_by_role("heading", name="To review again once adopted")).to_be_visible()
+    page.get_by_role("button", name="Adopt 2.4.0").click()
+    expect(page.get_by_text("The deployment moves to 2.4.0")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Upgrade to 2.4.0"))).to_be_visible()
+    page.get_by_role("link", name=re.compile("Accept or reject")).first.click()
+    page.get_by_label("Accept: we implement it locally").check()
+    page.get_by_label("If accepted: how it is implemented, and by whom").fill(
+        "Pharmacy informatics configures the ward lists; ward managers check after each move."
+    )
+    page.get_by_role("button", name="Record decision").click()
+    expect(
+        page.get_by_text(re.compile(r"C-\d+ accepted and implemented locally\."))
+    ).to_be_visible()
+    expect(page.get_by_text("Review again: the supplier changed it")).to_have_count(0)
+    aisha.shot("deployment-upgrade")
