@@ -96,3 +96,19 @@ def test_an_incident_at_the_deployment_is_forwarded_from_its_page(deployment, re
 def test_the_deployment_list_shows_each_deployment_and_its_gate(deployment, rita):
     body = logged_in(rita).get("/organisations/elsewhere/deployments/").content.decode()
     assert "MedsFlow at Elsewhere General" in body and "Go-live planned" in body
+
+
+def test_the_api_lists_the_deployments_state_for_its_organisation_only(deployment, rita, ed, priya):
+    from tests.conftest import api_as
+    from tests.deployments.conftest import decide_both
+
+    decide_both(deployment, rita)
+    body = api_as(ed).get("/api/deployments/?organisation=elsewhere").json()
+    (row,) = body["results"]
+    assert row["state"] == "planning go-live" and row["record"] == deployment.record.slug
+    assert row["supplier_version"]["version"] == "2.4.0"
+    assert row["gate"]["release"] == "2.4.0" and row["gate"]["decision"] == "pending"
+    assert {t["decision"] for t in row["transfers"]} == {"accepted", "rejected"}
+    assert row["residual_risks"]["acceptance_current"] is False
+    assert api_as(priya).get("/api/deployments/").json()["results"] == []
+    assert api_as(priya).get(f"/api/deployments/{deployment.pk}/").status_code == 404

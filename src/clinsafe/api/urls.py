@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from clinsafe.core.api import ApiTokenViewSet
+from clinsafe.deployments.api import DeploymentViewSet
 from clinsafe.gate.api import ReleaseViewSet
 from clinsafe.hazards.api import ControlViewSet, HazardViewSet, RiskEstimateViewSet
 from clinsafe.incidents.api import IncidentViewSet
@@ -21,6 +22,7 @@ router.register("risk-estimates", RiskEstimateViewSet, basename="api-riskestimat
 router.register("controls", ControlViewSet, basename="api-control")
 router.register("incidents", IncidentViewSet, basename="api-incident")
 router.register("changes", ChangeViewSet, basename="api-change")
+router.register("deployments", DeploymentViewSet, basename="api-deployment")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 
 urlpatterns = [

@@ -90,7 +90,11 @@ def deployment_list(request: HttpRequest, slug: str) -> HttpResponse:
 def deployment_new(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = organisation_or_404(request, slug)
     require(request.user, Action.RECORD_DEPLOYMENT, organisation)
-    form = DeploymentForm(request.POST or None, organisation=organisation)
+    form = DeploymentForm(
+        request.POST or None,
+        organisation=organisation,
+        initial={"version": request.GET.get("version", "")},
+    )
 
     def record() -> Deployment:
         data = dict(form.cleaned_data)

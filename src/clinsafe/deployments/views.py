@@ -66,6 +66,8 @@ def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             ],
             "previous": previous,
             "comparison": compare(previous.content, content) if previous else None,
+            "deployments": bundle.deployments.select_related("bundle"),
+            "may": allowed_actions(request.user, organisation),
             # The supplier keeps its log here too: incidents can be reported to it directly.
             "supplier_product": reportable_products(request.user)
             .filter(slug=bundle.product_slug, organisation__slug=bundle.supplier_slug)
