@@ -32,7 +32,9 @@ from clinsafe.deployments.models import (
 )
 from clinsafe.deployments.records import (
     assurance_checks,
+    go_live,
     newer_bundle,
+    open_release,
     risk_acceptance,
     risk_snapshot,
     transfers,
@@ -40,7 +42,7 @@ from clinsafe.deployments.records import (
 from clinsafe.gate.models import AcceptedAs
 from clinsafe.gate.services import check_signing_password, sign_record
 from clinsafe.hazards.services import create_hazard
-from clinsafe.products.models import Product, Release, ReleaseStage
+from clinsafe.products.models import Product, Release
 from clinsafe.products.releases import create_release, edit_release
 from clinsafe.products.services import create_product
 from clinsafe.reports.bundle import BundleError, export_bundle, read_bundle
@@ -203,11 +205,14 @@ def record_deployment(
 
 
 def _free_slug(base: str) -> str:
+    """``base`` as a slug, numbered -2, -3… when a product already has it."""
     base = slugify(base)[:70].strip("-")
     taken = set(Product.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-    return next(
-        s for n in range(1, len(taken) + 2) if (s := base if n == 1 else f"{base}-{n}") not in taken
-    )
+    slug, number = base, 1
+    while slug in taken:
+        number += 1
+        slug = f"{base}-{number}"
+    return slug
 
 
 def local_cso(actor: Actor, action: Action, deployment: Deployment) -> User:
@@ -355,26 +360,22 @@ def adopt_bundle(*, actor: Actor, deployment: Deployment, bundle: SupplierBundle
     with transaction.atomic():
         deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
         before = deployment.bundle
-        summary = f"{bundle.product_name} {bundle.release_version} at {deployment.site}."
-        open_release = deployment.record.releases.exclude(
-            stage__in=[ReleaseStage.RELEASED, ReleaseStage.WITHDRAWN]
-        ).first()
-        if open_release is not None:
+        what = f"{bundle.product_name} {bundle.release_version} at {deployment.site}."
+        pending = open_release(deployment)
+        if pending is not None:
             edit_release(
                 actor=user,
-                release=open_release,
-                revision=open_release.revision,
+                release=pending,
+                revision=pending.revision,
                 version=bundle.release_version,
-                summary=f"{open_release.summary.split(':')[0]}: {summary}"
-                if ":" in open_release.summary
-                else f"Go-live of {summary}",
+                summary=f"{'Upgrade to' if go_live(deployment) else 'Go-live of'} {what}",
             )
         else:
             create_release(
                 actor=user,
                 product=deployment.record,
                 version=bundle.release_version,
-                summary=f"Upgrade to {summary}",
+                summary=f"Upgrade to {what}",
             )
         deployment.bundle = bundle
         deployment.version += 1
