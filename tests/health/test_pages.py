@@ -102,3 +102,19 @@ def test_the_board_report_lists_open_incidents_and_overdue_actions(demo):
     assert "MedsFlow e-Prescribing I-002 Dose unit missing on printed discharge" in html
     assert "I-002: preventive action owned by Sam Lee" in html
     assert "The safety incident log is not kept" not in html
+
+
+def test_the_board_report_of_a_deploying_trust_lists_in_use_reviews_overdue(demo):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = logged_in(demo["riverside-exec"])
+    today = timezone.localdate()
+    now = client.get("/organisations/riverside-trust/board-report/").text
+    assert "In-use review of MedsFlow e-Prescribing at Riverside" not in now
+    later = today + timedelta(days=120)  # the demo's review was ten days ago, every 3 months
+    html = client.get(
+        f"/organisations/riverside-trust/board-report/?start={today}&end={later}"
+    ).text
+    assert "In-use review of MedsFlow e-Prescribing at Riverside Community Hospital" in html

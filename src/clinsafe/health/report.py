@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinsafe.core.models import Organisation
+from clinsafe.deployments.models import Deployment
+from clinsafe.deployments.records import go_live, next_review_due
 from clinsafe.gate.evaluation import HazardLog, evaluate, gate_report, hazard_log, report
 from clinsafe.gate.models import AcceptedAs, Override, RiskAcceptance
 from clinsafe.hazards.models import Hazard, HazardStatus
@@ -79,4 +81,15 @@ def board_report(organisation: Organisation, start: date, end: date) -> dict[str
         .select_related("product")
         .order_by("product__name", "number"),
         "overdue_actions": overdue_actions(organisation.products.all()),
+        "reviews_overdue": reviews_overdue(organisation, end),
     }
+
+
+def reviews_overdue(organisation: Organisation, end: date) -> list[tuple[Deployment, date]]:
+    """The organisation's deployments whose in-use review was due before ``end``."""
+    overdue = []
+    for deployment in organisation.deployments.select_related("bundle", "record"):
+        due = next_review_due(deployment, go_live(deployment))
+        if due is not None and due < end:
+            overdue.append((deployment, due))
+    return overdue
