@@ -112,3 +112,15 @@ def test_the_api_lists_the_deployments_state_for_its_organisation_only(deploymen
     assert row["residual_risks"]["acceptance_current"] is False
     assert api_as(priya).get("/api/deployments/").json()["results"] == []
     assert api_as(priya).get(f"/api/deployments/{deployment.pk}/").status_code == 404
+
+
+def test_the_local_records_point_back_to_the_deployment(deployment, rita, ren):
+    from clinsafe.deployments import in_use
+
+    client = logged_in(rita)
+    log = client.get(f"/products/{deployment.record.slug}/").content.decode()
+    assert "The local hazard log of a deployment" in log and url(deployment, "hazard-log/") in log
+    local = report(deployment.record, ren)
+    forwarded = in_use.forward_incident(actor=ren, deployment=deployment, incident=local)
+    page = client.get(f"/products/{deployment.record.slug}/incidents/{local.reference}/")
+    assert f"As {forwarded.reference} in MedsFlow" in page.content.decode()

@@ -43,7 +43,7 @@ def _incident(request: HttpRequest, slug: str, number: int) -> Incident:
     return get_object_or_404(
         Incident.objects.select_related(
             "product__organisation", "release", "reported_by", "reporting_organisation",
-            "triaged_by", "closed_by",
+            "triaged_by", "closed_by", "forwarded_to__product",
         ),
         product=product,
         number=number,
