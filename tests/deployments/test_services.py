@@ -125,8 +125,12 @@ def test_transfer_decisions_need_the_deployments_appointed_cso(deployment, ren, 
             decide_both(deployment, actor)
 
 
-def test_the_assurance_checks_read_the_suppliers_evidence(bundle):
+def test_the_assurance_checks_read_the_suppliers_evidence(signed_off, rita, elsewhere):
+    bundle = deploying.import_supplier_bundle(
+        actor=rita, organisation=elsewhere, data=export_bundle(signed_off)
+    )
     checks = {c.title: c for c in assurance_checks(bundle)}
+    assert checks["Clinical Safety Case Report included"].passed
     assert checks["Schema and manifest"].passed
     assert checks["Supplier CSO sign-off present and current"].passed
     assert "Priya Shah" in checks["Supplier CSO sign-off present and current"].detail
@@ -143,14 +147,11 @@ def test_the_assurance_checks_show_unaccepted_serious_hazards_and_altered_parts(
     assert not serious.passed and "not accepted: H-002" in serious.detail
 
 
-def test_a_bundle_without_a_current_sign_off_fails_the_sign_off_check(
-    product, release, cso, tom, rita, elsewhere
-):
-    unsigned = deploying.import_supplier_bundle(
-        actor=rita, organisation=elsewhere, data=export_bundle(release)
-    )
-    check = next(c for c in assurance_checks(unsigned) if "sign-off" in c.title)
-    assert not check.passed and "has not signed this version off" in check.detail
+def test_a_bundle_without_a_sign_off_or_report_fails_those_checks(bundle):
+    checks = {c.title: c for c in assurance_checks(bundle)}
+    sign_off = checks["Supplier CSO sign-off present and current"]
+    assert not sign_off.passed and "has not signed this version off" in sign_off.detail
+    assert not checks["Clinical Safety Case Report included"].passed
 
 
 def test_the_assurance_review_needs_a_comment_and_a_known_conclusion(deployment, rita):
