@@ -3,6 +3,7 @@ databases: the restored audit chain verifies and every record matches."""
 
 import json
 import os
+import sqlite3
 import subprocess
 import zipfile
 
@@ -43,14 +44,35 @@ def records(bundle):
     return json.loads(zipfile.ZipFile(bundle).read("data.json"))
 
 
-def test_a_restored_database_verifies_and_matches_record_for_record(backed_up, tmp_path):
+# Django's bookkeeping, remade by migrate (content types, permissions) or disposable
+# (sessions); sqlite_* are SQLite's own.
+NOT_BACKED_UP = {"django_migrations", "django_content_type", "auth_permission", "django_session"}
+
+
+def every_table(folder):
+    """Every row of every table of the database in ``folder``, by table."""
+    with sqlite3.connect(folder / "db.sqlite3") as db:
+        names = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        return {
+            name: sorted(db.execute(f'SELECT * FROM "{name}"').fetchall(), key=repr)  # noqa: S608
+            for name in names
+            if name not in NOT_BACKED_UP and not name.startswith("sqlite_")
+        }
+
+
+def test_a_restored_database_holds_every_row_of_every_table(backed_up, tmp_path):
     clinsafe = database(tmp_path)
     restored = clinsafe("restore", str(backed_up))
     assert restored.stdout.strip().endswith("the audit trail verifies.")
     assert clinsafe("verify-audit").stdout.startswith("All ")
-    clinsafe("backup", str(tmp_path / "again.zip"))
-    assert records(tmp_path / "again.zip") == records(backed_up)
-    assert len(records(backed_up)) > 300
+    before, after = every_table(backed_up.parent), every_table(tmp_path)
+    assert before.keys() == after.keys()
+    differing = [name for name in before if before[name] != after[name]]
+    assert differing == []
+    # The records the first backup left out are there, issued PDFs byte for byte.
+    for table in ("incidents_incident", "argument_argument", "argument_artefact", "reports_issueddocument",
+                  "deployments_deployment", "deployments_supplierbundle"):  # fmt: skip
+        assert after[table], f"{table} is empty"
 
 
 def test_restore_refuses_a_database_that_is_not_empty(backed_up, tmp_path):

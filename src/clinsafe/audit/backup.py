@@ -24,9 +24,10 @@ from clinsafe import __version__
 from clinsafe.audit.services import verify_audit_trail
 
 FORMAT = "clinsafe-backup/1"
-# Everything a person or a service wrote; not Django's own bookkeeping (content types,
-# permissions and sessions are remade or disposable).
-APPS = ("auth.user", "auth.group", "core", "products", "hazards", "gate", "health", "audit")
+# People and groups, and every model of every clinsafe app, so an app added later is backed
+# up without anyone remembering to list it. Not Django's own bookkeeping: content types and
+# permissions are remade by migrate, sessions are disposable.
+ACCOUNTS = ("auth.user", "auth.group")
 
 
 class BackupError(Exception):
@@ -34,12 +35,10 @@ class BackupError(Exception):
 
 
 def models_in_bundle() -> list[Any]:
-    chosen = []
-    for label in APPS:
-        if "." in label:
-            chosen.append(apps.get_model(label))
-        else:
-            chosen.extend(apps.get_app_config(label).get_models())
+    chosen = [apps.get_model(label) for label in ACCOUNTS]
+    for config in apps.get_app_configs():
+        if config.name.startswith("clinsafe."):
+            chosen.extend(config.get_models())
     return chosen
 
 
