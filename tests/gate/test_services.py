@@ -12,6 +12,8 @@ from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate, gate_report
 from clinsafe.hazards import services as hazards
 from clinsafe.products import releases
+from clinsafe.products import services as products
+from clinsafe.products.models import Release
 from tests.conftest import PASSWORD, argue_for, make_real_cso
 from tests.gate.conftest import assessed, review_all, sign_off
 
@@ -80,15 +82,19 @@ def test_a_sign_off_turns_stale_when_any_signed_record_changes(cso, release, pro
         lambda r, h, who: releases.edit_release(
             actor=who, release=r, revision=r.revision, build_identifier="build-99"
         ),
+        lambda r, h, who: products.edit_product(
+            actor=who, product=r.product, version=r.product.version,
+            intended_use="Prescribing for adults and, from now on, children.",
+        ),  # fmt: skip
     ],
-    ids=["re-assessed", "control added", "release configuration"],
+    ids=["re-assessed", "control added", "release configuration", "intended use"],
 )
 def test_other_changes_also_make_the_sign_off_stale(cso, release, product, change):
     hazard = assessed(product, cso, initial=(1, 2), residual=(1, 1))
     review_all(cso, release)
     sign_off(cso, release)
     change(release, hazard, cso)
-    release.refresh_from_db()
+    release = Release.objects.get(pk=release.pk)
     assert gate_report(release)["sign_off"]["stale"] is True
 
 

@@ -20,6 +20,10 @@ from clinsafe.products.models import Release
 _RISK_PARTS = ("id", "severity", "likelihood", "rating")
 _HAZARD_FIELDS = ("id", "number", "version", "title", "description", "causes", "effects",
                   "harm", "status")  # fmt: skip
+# The product's scope: the hazard log was analysed for this use, so a sign-off over it lapses
+# when the use changes.
+_SCOPE_FIELDS = ("name", "intended_use", "care_settings", "intended_users", "patient_groups",
+                 "third_party_products")  # fmt: skip
 
 
 # Other capabilities add their part of what a release's sign-off covers (a deployment adds the
@@ -73,8 +77,9 @@ def hazard_snapshot(hazard: Hazard) -> dict[str, Any]:
 
 
 def release_snapshot(release: Release, hazards: list[dict[str, Any]]) -> dict[str, Any]:
-    """What a sign-off or override covers: the release, the safety argument put forward for
-    it (by digest) and the whole hazard log, given as hazard snapshots."""
+    """What a sign-off or override covers: the product's intended use and scope, the release,
+    the safety argument put forward for it (by digest) and the whole hazard log, given as
+    hazard snapshots."""
     argument = ArgumentSnapshot.objects.filter(release=release).values_list("digest", flat=True)
     header = {
         "version": release.version,
@@ -90,6 +95,7 @@ def release_snapshot(release: Release, hazards: list[dict[str, Any]]) -> dict[st
     }
     snapshot = {
         "product": release.product.slug,
+        "scope": {field: getattr(release.product, field) for field in _SCOPE_FIELDS},
         "release": plain_data(header),
         "argument": argument.first(),
         "hazards": hazards,
