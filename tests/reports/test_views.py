@@ -200,3 +200,29 @@ def test_an_issued_document_downloads_byte_for_byte_with_its_digest(cso, tom, al
     )
     first_page = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
     assert "Issued, document version 1" in first_page
+
+
+CRAFTED_NAMES = [
+    'evil.html"; filename="evil.html',
+    "Two\nlines\r\nand a tab\t",
+    "MedsFlow – e-prescribing",  # an en dash
+    "../../etc/passwd",
+]
+
+
+@pytest.mark.parametrize("name", CRAFTED_NAMES, ids=range(len(CRAFTED_NAMES)))
+@pytest.mark.parametrize("path", ["documents/hazard-log.pdf", "documents/hazard-log.docx",
+                                  "releases/2.4.0/safety-case-report.docx"])  # fmt: skip
+def test_a_crafted_product_name_downloads_under_a_safe_name(alex, release, product, name, path):
+    product.name = name
+    product.save()
+    response = logged_in(alex).get(f"/products/medsflow/{path}")
+    assert response.status_code == 200
+    header = response["Content-Disposition"]
+    plain = re.fullmatch(r'attachment; filename="([\w.-]+)"(?:; filename\*=UTF-8\'\'([\w.%-]+))?',
+                         header)  # fmt: skip
+    assert plain, header
+    extension = path.rsplit(".", 1)[1]
+    assert plain[1].endswith(f".{extension}") and ".." not in plain[1]
+    if "–" in name:  # the exact name, dash and all, for clients that read RFC 5987
+        assert "-MedsFlow-%E2%80%93-e-prescribing" in plain[2]

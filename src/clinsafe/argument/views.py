@@ -25,6 +25,7 @@ from clinsafe.argument.models import Artefact, ArtefactVersion
 from clinsafe.audit.services import history_of
 from clinsafe.core.errors import StaleEdit
 from clinsafe.core.forms import run_service, submit
+from clinsafe.core.http import download
 from clinsafe.core.permissions import Action, require
 from clinsafe.gate.views import release_or_404
 from clinsafe.hazards.views import product_or_404, product_page
@@ -95,11 +96,8 @@ def argument_build(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def argument_export(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_or_404(request, slug)
-    response = HttpResponse(
-        dump(services.argument_of(product).graph), content_type="application/yaml; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{slug}-argument.gsn.yaml"'
-    return response
+    yaml = dump(services.argument_of(product).graph)
+    return download(yaml, "application/yaml; charset=utf-8", f"{slug}-argument.gsn.yaml")
 
 
 @login_required
@@ -341,10 +339,8 @@ def artefact_version_download(request: HttpRequest, slug: str, number: int,
     found = _version(request, slug, number, version)
     if found.content is None:
         raise Http404(f"{found.reference} has no file kept in clinsafe.")
-    response = HttpResponse(bytes(found.content), content_type="application/octet-stream")
     name = found.filename or f"{found.artefact.reference}-v{found.number}"
-    response["Content-Disposition"] = f'attachment; filename="{_safe_name(name)}"'
-    return response
+    return download(bytes(found.content), "application/octet-stream", name)
 
 
 # --- shared steps ------------------------------------------------------------------------------
@@ -383,7 +379,3 @@ def _allowed(action: Callable[[], Any]) -> Any:
 
 def _int(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
-
-
-def _safe_name(name: str) -> str:
-    return "".join(c for c in name if c.isalnum() or c in "._- ")[:100] or "artefact"

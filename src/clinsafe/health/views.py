@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from weasyprint import HTML
 
 from clinsafe.core.forms import submit
+from clinsafe.core.http import download
 from clinsafe.core.permissions import Action, allowed_actions, require
 from clinsafe.core.services import active_appointments
 from clinsafe.core.views import organisation_or_404
@@ -108,8 +109,6 @@ def board_report_page(request: HttpRequest, slug: str, pdf: bool = False) -> Htt
         return render(request, "health/board_report.html", context)
     html = render_to_string("health/board_report.html", {**context, "for_print": True})
     document = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(document, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="board-report-{organisation.slug}-{start}-{end}.pdf"'
+    return download(
+        document, "application/pdf", f"board-report-{organisation.slug}-{start}-{end}.pdf"
     )
-    return response
