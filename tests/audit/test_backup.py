@@ -70,8 +70,9 @@ def test_a_restored_database_holds_every_row_of_every_table(backed_up, tmp_path)
     differing = [name for name in before if before[name] != after[name]]
     assert differing == []
     # The records the first backup left out are there, issued PDFs byte for byte.
-    for table in ("incidents_incident", "argument_argument", "argument_artefact", "reports_issueddocument",
-                  "deployments_deployment", "deployments_supplierbundle"):  # fmt: skip
+    for table in ("incidents_incident", "argument_argument", "argument_artefact",
+                  "reports_issueddocument", "deployments_deployment",
+                  "deployments_supplierbundle"):  # fmt: skip
         assert after[table], f"{table} is empty"
 
 

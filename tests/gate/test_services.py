@@ -83,9 +83,11 @@ def test_a_sign_off_turns_stale_when_any_signed_record_changes(cso, release, pro
             actor=who, release=r, revision=r.revision, build_identifier="build-99"
         ),
         lambda r, h, who: products.edit_product(
-            actor=who, product=r.product, version=r.product.version,
+            actor=who,
+            product=r.product,
+            version=r.product.version,
             intended_use="Prescribing for adults and, from now on, children.",
-        ),  # fmt: skip
+        ),
     ],
     ids=["re-assessed", "control added", "release configuration", "intended use"],
 )

@@ -7,7 +7,6 @@ from urllib.parse import quote
 from django.http import HttpResponse
 
 
-
 def _kept(character: str) -> bool:
     # Letters and digits of any script, dashes (an en dash too), "." and "_"; never a
     # quote, slash, control, space or bidirectional override.
