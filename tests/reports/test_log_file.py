@@ -1,7 +1,13 @@
 """Reading hazard logs from spreadsheets: real published files and untidy ones."""
 
-import pytest
+import io
+import zipfile
 
+import pytest
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+
+from clinsafe.reports import log_file
 from clinsafe.reports.log_file import (
     LogFileError,
     find_layout,
@@ -132,6 +138,72 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused():
 def test_a_sheet_with_no_hazard_log_header_is_refused():
     with pytest.raises(LogFileError, match="No sheet has a hazard log header"):
         parse(b"Name,Date\nAlice,2026-01-01\n", "people.csv")
+
+
+def _with_member(data: bytes, name: str, content: bytes) -> bytes:
+    out = io.BytesIO(data)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_a_workbook_that_unpacks_beyond_any_hazard_log_is_refused_unread(monkeypatch):
+    monkeypatch.setattr(log_file, "MAX_UNPACKED_BYTES", 5_000_000)
+    monkeypatch.setattr(log_file, "load_workbook", pytest.fail)  # refused before it is opened
+    bomb = _with_member(workbook_bytes([]), "xl/media/padding.bin", bytes(6_000_000))
+    assert len(bomb) < 200_000
+    with pytest.raises(LogFileError, match=r"unpacks to 6,\d{3},\d{3} bytes"):
+        read_tables(bomb, "log.xlsx")
+
+
+def _sheet(rows: int, *, styled_to: int = 0) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Hazard ID", "Title", "Severity", "Likelihood"])
+    for number in range(1, rows + 1):
+        sheet.append([number, f"Hazard {number}", "Major", "Low"])
+    for row in range(rows + 2, styled_to + 1):
+        sheet.cell(row, 1).font = Font(bold=True)  # formatted, never filled
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_sheet_with_more_rows_than_any_hazard_log_is_refused(monkeypatch):
+    monkeypatch.setattr(log_file, "MAX_ROWS", 100)
+    assert len(parse(_sheet(99)).hazards) == 99
+    with pytest.raises(LogFileError, match="sheet 'Sheet' has more than 100 rows"):
+        read_tables(_sheet(100), "log.xlsx")
+
+
+def test_a_sheet_formatted_far_below_its_log_is_read_as_the_log(monkeypatch):
+    monkeypatch.setattr(log_file, "MAX_ROWS", 100)
+    data = _sheet(3, styled_to=5000)
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet.max_row == 5000  # the workbook does say it is that long
+    parsed = parse(data)
+    assert [h.title for h in parsed.hazards] == ["Hazard 1", "Hazard 2", "Hazard 3"]
+    assert parsed.problems == []
+
+
+def test_a_csv_cell_longer_than_the_csv_modules_default_limit_is_read_whole():
+    description = "The ward view repeats the dose. " * 8000  # 256,000 characters
+    data = f"Hazard ID,Title,Description\n1,Dose repeated,{description}\n".encode()
+    (table,) = read_tables(data, "log.csv")
+    assert table.cell(1, 2) == description.strip()
+    assert len(table.cell(1, 2)) > 131_072
+
+
+def test_a_csv_saved_with_old_mac_line_endings_is_read():
+    data = b'Hazard ID,Title\r1,"Wrong\runit"\r2,Late alert\r'
+    (table,) = read_tables(data, "log.csv")
+    assert [cells for _, cells in table.rows] == [["Hazard ID", "Title"], ["1", "Wrong\runit"],
+                                                  ["2", "Late alert"]]  # fmt: skip
+
+
+def test_a_csv_the_csv_module_cannot_parse_is_refused_with_the_reason():
+    with pytest.raises(LogFileError, match=r"log\.csv cannot be read as CSV: field larger"):
+        read_tables(b"Hazard ID,Title\n1," + b"x" * 17 * 1024 * 1024 + b"\n", "log.csv")
 
 
 @pytest.mark.parametrize(

@@ -84,6 +84,14 @@ class UploadForm(NHSForm):
             raise forms.ValidationError("Choose an .xlsx or .csv file.")
         return upload
 
+    @classmethod
+    def refused(cls, message: str) -> UploadForm:
+        """A form that shows, against its file field, why the file sent cannot be read."""
+        form = cls(data={})
+        form.is_valid()
+        form.errors["file"] = form.error_class([message])
+        return form
+
 
 class MappingForm(NHSForm):
     """The file travels with the mapping (base64, decoded by the view, which needs it to

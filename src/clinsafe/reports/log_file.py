@@ -16,10 +16,11 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, range_boundaries
 
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
@@ -29,6 +30,16 @@ END_GAP = 10  # this many blank rows end the table; anything after is not the lo
 MAX_ITEM = 2000  # the longest cause or effect the hazard log holds
 TITLE_LENGTH = 120  # a title made from a description
 TITLE_MAX = 200  # the hazard log's limit
+# What a hazard log file may hold. The largest real logs have a few thousand rows of a few
+# dozen columns (2,000 x 40 = 80,000 cells); a workbook far beyond that is a mistake or an
+# attack on the server's memory and time (openpyxl streams about 80,000 cells a second).
+MAX_ROWS = 50_000
+MAX_CELLS = 500_000
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+# clinsafe's own export holds texts longer than the csv module's default field limit (128 KB);
+# the upload limit (log_import.MAX_FILE_BYTES) bounds every field.
+csv.field_size_limit(16 * 1024 * 1024)
 STAGES = ("initial", "residual")
 HAZARD_STATUSES = ("open", "controlled", "accepted", "transferred", "closed")
 # The hazard log's control kinds and their labels (a test holds them equal to ControlKind).
@@ -184,35 +195,87 @@ class SheetTable:
 
 
 def read_tables(data: bytes, filename: str) -> list[SheetTable]:
-    """Every sheet of an XLSX file, or the one table of a CSV file, as text cells."""
+    """Every sheet of an XLSX file, or the one table of a CSV file, as text cells. A file
+    larger than a hazard log can be (unpacked, or in rows and cells) is refused before it
+    is read whole."""
     if filename.lower().endswith(".csv"):
-        return [_read_csv(data)]
+        return [_read_csv(data, filename)]
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise LogFileError(
             f"{filename} is not an XLSX workbook or a CSV file; save it as .xlsx or .csv."
         )
-    try:
-        # Cached values, so a rating Excel computed with a formula reads as its number.
-        workbook = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception as error:  # openpyxl raises many kinds on a damaged file
-        raise LogFileError(f"{filename} cannot be read as an XLSX workbook: {error}") from None
-    tables = []
-    for sheet in workbook.worksheets:
-        rows = [
-            (number, [_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-        merged = {}
-        for merged_range in sheet.merged_cells.ranges:
-            value = _text(sheet.cell(merged_range.min_row, merged_range.min_col).value)
-            for r in range(merged_range.min_row, min(merged_range.max_row, HEADER_SEARCH_ROWS) + 1):
-                for c in range(merged_range.min_col, merged_range.max_col + 1):
-                    merged[(r, c - 1)] = value
-        tables.append(SheetTable(sheet.title, rows, merged))
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise LogFileError(
+                f"{filename} unpacks to {unpacked:,} bytes, more than the {MAX_UNPACKED_BYTES:,} "
+                "a hazard log may hold; remove the sheets and cells that are not the log."
+            )
+        try:
+            # Read-only streams the rows rather than building every cell in memory; cached
+            # values, so a rating Excel computed with a formula reads as its number.
+            workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+            tables = [_read_sheet(sheet, filename, archive) for sheet in workbook.worksheets]
+        except LogFileError:
+            raise
+        except Exception as error:  # openpyxl raises many kinds on a damaged file
+            raise LogFileError(f"{filename} cannot be read as an XLSX workbook: {error}") from None
     return tables
 
 
-def _read_csv(data: bytes) -> SheetTable:
+def _read_sheet(sheet: Any, filename: str, archive: zipfile.ZipFile) -> SheetTable:
+    sheet.reset_dimensions()  # a sheet's stated size is often wrong: read the cells it has
+    rows: list[tuple[int, list[str]]] = []
+    cells = blank_run = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        texts = [_text(v) for v in values]
+        while texts and not texts[-1]:
+            texts.pop()  # a formatted but empty column is no column
+        blank_run = 0 if texts else blank_run + 1
+        if blank_run > END_GAP and number > HEADER_SEARCH_ROWS:
+            continue  # rows formatted to the foot of the sheet: the log has already ended
+        cells += len(texts)
+        if len(rows) >= MAX_ROWS or cells > MAX_CELLS:
+            size = f"{MAX_ROWS:,} rows" if len(rows) >= MAX_ROWS else f"{MAX_CELLS:,} cells"
+            raise LogFileError(
+                f"{filename}: sheet {sheet.title!r} has more than {size}, more than a hazard "
+                "log holds; remove the rows and columns that are not the log."
+            )
+        rows.append((number, texts))
+    table = SheetTable(sheet.title, rows)
+    for first_row, last_row, first_column, last_column in _merged_ranges(archive, sheet):
+        value = table.cell(first_row - 1, first_column - 1) if first_row <= len(rows) else ""
+        for r in range(first_row, min(last_row, HEADER_SEARCH_ROWS) + 1):
+            for c in range(first_column, last_column + 1):
+                table.merged_heads[(r, c - 1)] = value
+    return table
+
+
+def _merged_ranges(archive: zipfile.ZipFile, sheet: Any) -> list[tuple[int, int, int, int]]:
+    """The merged ranges that start within the header rows, read from the sheet's XML
+    (openpyxl's streaming reader does not keep them): (first row, last row, first column,
+    last column), 1-based."""
+    ranges = []
+    # openpyxl names the sheet's part; the XML is read as a stream, each element dropped
+    # once seen, with defusedxml's parser, as openpyxl's own.
+    with archive.open(sheet._worksheet_path) as source:
+        for _event, element in iterparse(source):
+            if element.tag == MERGE_CELL:
+                ends = _range_ends(element.attrib.get("ref", ""))
+                if ends and ends[0] <= HEADER_SEARCH_ROWS:
+                    ranges.append(ends)
+            element.clear()
+    return ranges
+
+
+def _range_ends(ref: str) -> tuple[int, int, int, int] | None:
+    first_column, first_row, last_column, last_row = range_boundaries(ref)
+    if first_row and last_row and first_column and last_column:
+        return first_row, last_row, first_column, last_column
+    return None  # a whole-row or whole-column ref ("A:C") merges no heading
+
+
+def _read_csv(data: bytes, filename: str) -> SheetTable:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -221,8 +284,16 @@ def _read_csv(data: bytes) -> SheetTable:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:4096], ",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
-    rows = [(n, [unneutralise(c.strip()) for c in cells]) for n, cells in enumerate(reader, 1)]
+    # newline='' lets the reader end rows at \r too: Excel's "CSV (Macintosh)" writes no \n.
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    try:
+        rows = [(n, [unneutralise(c.strip()) for c in cells]) for n, cells in enumerate(reader, 1)]
+    except csv.Error as error:
+        raise LogFileError(f"{filename} cannot be read as CSV: {error}") from None
+    if len(rows) > MAX_ROWS:
+        raise LogFileError(
+            f"{filename} has more than {MAX_ROWS:,} rows, more than a hazard log holds."
+        )
     return SheetTable("CSV", rows)
 
 

@@ -268,8 +268,7 @@ def log_import(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         _, layout = find_layout(read_tables(data, filename))
     except LogFileError as error:
-        upload = UploadForm()
-        upload.add_error(None, str(error))
+        upload = UploadForm.refused(str(error))
         return product_page(request, "reports/log_import.html", product, upload=upload)
     hidden = {"content": base64.b64encode(data).decode(), "filename": filename}
     if "file" in request.FILES:
