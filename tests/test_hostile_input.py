@@ -153,3 +153,33 @@ def test_the_release_and_control_forms_refuse_or_store_hostile_text(sam, hazard,
     assert control.status_code in (200, 302)
     if control.status_code == 302:
         _shown_safely(client.get(control["Location"]).content.decode(), value)
+
+
+# --- structure a parser or a field cannot hold ----------------------------------------------
+
+
+@pytest.mark.parametrize("depth", [100, 900, 5000])
+def test_json_nested_deeper_than_any_record_is_refused_naming_the_rule(tom, product, depth):
+    body = '{"product": "medsflow", "title": "Deep", "description": ' + "[" * depth + "]" * depth
+    response = api_as(tom).post("/api/hazards/", body + "}", content_type="application/json")
+    assert response.status_code == 400, response.status_code
+    assert "may not be nested more than 100 deep" in response.data["detail"]
+    assert not Hazard.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "field",
+    [
+        {"revision": 10**40},
+        {"revision": -1},
+        {"hazards": [{"hazard": "H-" + "9" * 40, "change": "adds"}]},
+        {"hazards": [{"hazard": "H-" + "0" * 60, "change": "adds"}]},
+    ],
+)
+def test_release_numbers_beyond_what_the_database_holds_are_refused(sam, product, field):
+    response = post_json(
+        api_as(sam), "/api/products/medsflow/releases/", {"version": "1.0", **field}
+    )
+    assert response.status_code == 400, response.status_code
+    assert set(response.data) == set(field), response.data
+    assert not Release.objects.exists()

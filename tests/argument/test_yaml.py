@@ -71,6 +71,8 @@ def test_export_then_import_gives_the_same_argument():
         ("CG1:\n  text: A\n  status: ignored\n",
          ["line 3: CG1.status 'ignored' is not one of: open, eliminated, sustained, accepted "
           "as residual"]),
+        ("G1:\n  text: A\n  note: " + "[" * 600 + "]" * 600 + "\n",
+         ["line 3: not valid YAML: lists and mappings may not be nested more than 50 deep"]),
     ],
 )  # fmt: skip
 def test_a_file_that_is_not_a_valid_argument_is_refused_with_line_and_reason(text, problems):

@@ -86,6 +86,14 @@ def test_not_json_is_refused(trust_cso, elsewhere):
         import_supplier_bundle(actor=trust_cso, organisation=elsewhere, data=b"<html>")
 
 
+@pytest.mark.parametrize("depth", [101, 900, 5000])
+def test_json_nested_deeper_than_any_bundle_is_refused(trust_cso, elsewhere, depth):
+    data = ('{"manifest": ' + "[" * depth + "]" * depth + "}").encode()
+    with pytest.raises(ValidationError, match="may not be nested more than 100 deep"):
+        import_supplier_bundle(actor=trust_cso, organisation=elsewhere, data=data)
+    assert SupplierBundle.objects.count() == 0
+
+
 def test_a_newer_bundle_shows_what_the_supplier_added_changed_and_removed(
     shipped, cso, tom, sam, product, trust_cso, elsewhere
 ):

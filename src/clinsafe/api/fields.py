@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from rest_framework import serializers
 
+MAX_VERSION = 2**31 - 1  # the largest the database's integer column holds
+
 
 class UsernameField(serializers.SlugRelatedField):
     """A person, written and read as their username."""
@@ -21,6 +23,7 @@ class VersionField(serializers.IntegerField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_VERSION)
         kwargs.setdefault(
             "help_text",
             "Version of the record as you loaded it. Required on update; a stale version "

@@ -1,36 +1,23 @@
-"""JSON requests, refused when they carry text that is not valid Unicode.
-
-JSON may spell a lone surrogate (e.g. "\\ud800"), which Python accepts but no database or
-response can encode; it is refused at the door, naming the rule, before anything is saved.
-"""
+"""JSON requests, refused at the door when their shape is not one any record has (see
+core.json_input), naming the rule, before anything is saved."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
-SURROGATE = re.compile("[\ud800-\udfff]")
+from clinsafe.core.json_input import JSONShapeError, check_shape, too_deep
 
 
 class StrictJSONParser(JSONParser):
     def parse(self, stream: Any, media_type: Any = None, parser_context: Any = None) -> Any:
-        data = super().parse(stream, media_type, parser_context)
-        if _has_surrogate(data):
-            raise ParseError(
-                "JSON parse error - text may not contain lone surrogates (\\ud800 to \\udfff): "
-                "they are not valid Unicode. Nothing was saved."
-            )
+        try:
+            data = super().parse(stream, media_type, parser_context)
+            check_shape(data)
+        except RecursionError:
+            raise ParseError(f"JSON parse error - {too_deep()}. Nothing was saved.") from None
+        except JSONShapeError as error:
+            raise ParseError(f"JSON parse error - {error}. Nothing was saved.") from None
         return data
-
-
-def _has_surrogate(value: Any) -> bool:
-    if isinstance(value, str):
-        return bool(SURROGATE.search(value))
-    if isinstance(value, dict):
-        return any(_has_surrogate(k) or _has_surrogate(v) for k, v in value.items())
-    if isinstance(value, list):
-        return any(_has_surrogate(item) for item in value)
-    return False

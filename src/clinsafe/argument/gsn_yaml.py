@@ -91,10 +91,32 @@ class Parsed:
     lines: dict[str, int]  # where each node is defined
 
 
+MAX_DEPTH = 50  # an argument file nests four deep (node, key, list, item)
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML composes by recursion: a file nested some hundreds deep would end in a
+    RecursionError. This one refuses at MAX_DEPTH, at the line where it happens."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.depth >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(
+                problem=f"lists and mappings may not be nested more than {MAX_DEPTH} deep",
+                problem_mark=self.peek_event().start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def parse(text: str) -> Parsed:
     """The argument in gsn2x YAML ``text``; raises ArgumentFileError naming each bad line."""
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 1

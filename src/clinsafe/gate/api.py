@@ -23,7 +23,11 @@ from clinsafe.products.services import visible_products
 
 
 class ReleaseHazardSerializer(serializers.Serializer):
-    hazard = serializers.RegexField(r"^H-\d{3,}$", help_text="Hazard reference, e.g. H-001.")
+    hazard = serializers.RegexField(
+        r"^H-\d{3,9}$",
+        help_text="Hazard reference, e.g. H-001.",
+        error_messages={"invalid": "Give a hazard reference such as H-001."},
+    )
     change = serializers.ChoiceField(choices=HazardChange.choices)
 
     def to_representation(self, instance: Any) -> dict[str, str]:

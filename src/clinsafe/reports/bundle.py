@@ -21,6 +21,7 @@ from jsonschema import Draft202012Validator
 
 from clinsafe.argument.models import ArgumentSnapshot
 from clinsafe.audit.chain import canonical_json, plain_data
+from clinsafe.core.json_input import JSONShapeError, load_json
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.products.models import Release
 from clinsafe.reports.models import DocumentKind, IssuedDocument
@@ -173,9 +174,11 @@ def read_bundle(data: bytes) -> dict[str, Any]:
     if len(data) > MAX_BUNDLE_BYTES:
         raise BundleError([f"The bundle is larger than {MAX_BUNDLE_BYTES:,} bytes."])
     try:
-        bundle = json.loads(data.decode("utf-8-sig"))
+        bundle = load_json(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise BundleError([f"The bundle is not JSON: {error}"]) from None
+    except JSONShapeError as error:
+        raise BundleError([f"The bundle is not one clinsafe makes: {error}."]) from None
     problems = [
         f"{'/'.join(str(p) for p in error.absolute_path) or 'bundle'}: {error.message}"
         for error in sorted(
