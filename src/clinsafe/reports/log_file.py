@@ -32,7 +32,7 @@ TITLE_LENGTH = 120  # a title made from a description
 TITLE_MAX = 200  # the hazard log's limit
 # What a hazard log file may hold. The largest real logs have a few thousand rows of a few
 # dozen columns (2,000 x 40 = 80,000 cells); a workbook far beyond that is a mistake or an
-# attack on the server's memory and time (openpyxl streams about 80,000 cells a second).
+# attack on the server's memory and time (openpyxl streams about 45,000 cells a second).
 MAX_ROWS = 50_000
 MAX_CELLS = 500_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -233,7 +233,9 @@ def _read_sheet(sheet: Any, filename: str, archive: zipfile.ZipFile) -> SheetTab
             texts.pop()  # a formatted but empty column is no column
         blank_run = 0 if texts else blank_run + 1
         if blank_run > END_GAP and number > HEADER_SEARCH_ROWS:
-            continue  # rows formatted to the foot of the sheet: the log has already ended
+            # Past END_GAP blank rows a run says nothing more (sheets are often formatted to
+            # row 1,048,576); the header rows are kept whole, as the merged headings index them.
+            continue
         cells += len(texts)
         if len(rows) >= MAX_ROWS or cells > MAX_CELLS:
             size = f"{MAX_ROWS:,} rows" if len(rows) >= MAX_ROWS else f"{MAX_CELLS:,} cells"
