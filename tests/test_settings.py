@@ -44,13 +44,21 @@ def test_production_needs_a_secret_key_and_an_audit_key(tmp_path):
     assert "CLINSAFE_AUDIT_KEY (or a key file at CLINSAFE_AUDIT_KEY_FILE) must be set" in out.stderr
 
 
+def test_production_refuses_a_short_audit_key(tmp_path):
+    out = settings_of(
+        tmp_path, CLINSAFE_ENV="production", CLINSAFE_SECRET_KEY="x" * 60, CLINSAFE_AUDIT_KEY="k"
+    )
+    assert out.returncode != 0
+    assert "CLINSAFE_AUDIT_KEY is 1 bytes: in production it must be at least 32" in out.stderr
+
+
 def test_production_settings_pass_the_deployment_checks(tmp_path):
     environ = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     environ.update(
         CLINSAFE_DATA_DIR=str(tmp_path),
         CLINSAFE_ENV="production",
         CLINSAFE_SECRET_KEY="a-long-random-production-secret-" + "q8Zr4Kx1Lp9Vt2Bn" * 3,
-        CLINSAFE_AUDIT_KEY="audit-key-for-the-test",
+        CLINSAFE_AUDIT_KEY="audit-key-for-the-test-" + "m3Wq7Hs2" * 2,
         CLINSAFE_ALLOWED_HOSTS="clinsafe.example.org",
     )
     out = subprocess.run(

@@ -7,7 +7,10 @@ CLINSAFE_SECRET_KEY   required in production; in development one is made in the 
 CLINSAFE_ALLOWED_HOSTS comma-separated host names (production)
 CLINSAFE_DEBUG        "1"/"0"; defaults to on in development, off in production
 CLINSAFE_AUDIT_KEY    key that signs the audit trail (or CLINSAFE_AUDIT_KEY_FILE, default
-                      <data dir>/audit_key); in development a key file is made if missing
+                      <data dir>/audit_key); in development a key file is made if missing;
+                      in production it must be at least 32 bytes
+CLINSAFE_AUDIT_CHECKPOINT  file the audit chain's signed checkpoint is kept in (default
+                      <data dir>/audit-checkpoint.json); keep it off the database's server
 CLINSAFE_SSL_REDIRECT "1"/"0": redirect HTTP to HTTPS in production (default 1)
 CLINSAFE_SITE_URL     the address people reach clinsafe at, for links in emails
 CLINSAFE_HEALTH_THRESHOLDS  JSON object overriding the CSO health check's thresholds, e.g.
@@ -75,6 +78,15 @@ def _key(name: str, file_name: str) -> str:
 SECRET_KEY = _key("CLINSAFE_SECRET_KEY", "secret_key")
 # Signs the audit trail; kept outside the database so a database edit cannot re-sign it.
 AUDIT_KEY = _key("CLINSAFE_AUDIT_KEY", "audit_key").encode()
+if PRODUCTION and len(AUDIT_KEY) < 32:
+    raise ImproperlyConfigured(
+        f"CLINSAFE_AUDIT_KEY is {len(AUDIT_KEY)} bytes: in production it must be at least 32 "
+        "(make one with: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
+    )
+# The signed checkpoint of the audit chain, outside the database (clinsafe.audit.checkpoint).
+AUDIT_CHECKPOINT = Path(
+    os.environ.get("CLINSAFE_AUDIT_CHECKPOINT") or DATA_DIR / "audit-checkpoint.json"
+)
 ALLOWED_HOSTS = [
     host.strip()
     for host in os.environ.get(
@@ -221,7 +233,8 @@ if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # Failed logins: after this many for one username within the window, refuse for the window.
-LOGIN_FAILURE_LIMIT = 5
+LOGIN_FAILURE_LIMIT = 5  # per username, logins and signing passwords alike
+LOGIN_FAILURE_ADDRESS_LIMIT = 20  # per client address, across usernames
 LOGIN_FAILURE_WINDOW_MINUTES = 15
 
 REST_FRAMEWORK = {

@@ -25,7 +25,7 @@ def test_five_failed_logins_lock_the_username_even_for_the_right_password(priya)
         assert "Please enter a correct username and password" in failed.content.decode()
     locked = log_in(client, PASSWORD)
     assert locked.status_code == 200
-    assert "Too many failed logins for this username. Try again after" in locked.content.decode()
+    assert "Too many failed password attempts. Try again after" in locked.content.decode()
     assert "_auth_user_id" not in client.session
 
 

@@ -4,7 +4,7 @@ The expected table is written out here, not read from the policy, so a change to
 policy that nobody meant shows up as a failing test.
 """
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -572,3 +572,86 @@ def test_the_web_shows_a_clear_page_for_a_refused_write(world):
     )
     assert response.status_code == 403
     assert "You may not manage members and roles in Northwind Health" in response.content.decode()
+
+
+# --- separation of duties: who administers, who blocks and who overrides stay apart ---------
+
+
+def test_an_admin_cannot_grant_itself_executive_to_override_a_block(world):
+    admin = world["persons"][ADMIN]
+    with pytest.raises(PermissionDenied, match="You cannot grant yourself a role"):
+        people.grant_role(
+            actor=admin, organisation=world["organisation"], user=admin, role=Role.EXECUTIVE
+        )
+    assert not admin.memberships.filter(role=Role.EXECUTIVE).exists()
+
+
+def test_no_one_appoints_themselves(world):
+    executive = world["persons"][EXECUTIVE]
+    people.grant_role(
+        actor=world["persons"][ADMIN],
+        organisation=world["organisation"],
+        user=executive,
+        role=Role.DEPUTY_CSO,
+    )
+    with pytest.raises(PermissionDenied, match="You cannot appoint yourself"):
+        people.appoint_cso(
+            actor=executive,
+            organisation=world["organisation"],
+            user=executive,
+            role=DEPUTY,
+            product=world["product"],
+            can_block_release=True,
+        )
+
+
+def test_an_appointment_cannot_be_made_or_ended_in_the_past(world):
+    yesterday = date.today() - timedelta(days=1)
+    with pytest.raises(ValidationError) as ended:
+        people.end_appointment(
+            actor=world["persons"][EXECUTIVE],
+            appointment=world["appointment"],
+            ends_on=yesterday,
+            reason="Left",
+        )
+    assert ended.value.message_dict == {
+        "ends_on": ["An appointment cannot end in the past: end it today or later."]
+    }
+    with pytest.raises(ValidationError, match="cannot end in the past"):
+        people.appoint_cso(
+            actor=world["persons"][ADMIN],
+            organisation=world["organisation"],
+            user=world["persons"][DEPUTY],
+            role=DEPUTY,
+            ends_on=yesterday,
+        )
+
+
+def test_an_override_is_refused_to_whoever_held_a_cso_appointment_while_the_block_stood(world):
+    """The issue's sequence: an executive who is also a deputy CSO blocks, has the appointment
+    ended, and tries to override its own block."""
+    admin, executive = world["persons"][ADMIN], world["persons"][EXECUTIVE]
+    organisation, product = world["organisation"], world["product"]
+    release = releases.create_release(actor=admin, product=product, version="2.0")
+    people.grant_role(actor=admin, organisation=organisation, user=executive, role=Role.DEPUTY_CSO)
+    appointment = people.appoint_cso(
+        actor=admin,
+        organisation=organisation,
+        user=executive,
+        role=DEPUTY,
+        product=product,
+        can_block_release=True,
+    )
+    gate.block_release(actor=executive, release=release, password=PASSWORD, reasons="Mine.")
+    people.end_appointment(actor=admin, appointment=appointment, reason="Stepping back")
+    justification = "The block was mine and is no longer needed. " * 5
+    with pytest.raises(PermissionDenied, match="held a CSO appointment for this product while"):
+        gate.override_release(
+            actor=executive, release=release, password=PASSWORD, justification=justification
+        )
+    # Another executive, never appointed, may.
+    other = make_person("exec-two", organisation, Role.EXECUTIVE, "Erin Exec")
+    override = gate.override_release(
+        actor=other, release=release, password=PASSWORD, justification=justification
+    )
+    assert override.signer == other

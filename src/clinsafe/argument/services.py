@@ -44,12 +44,12 @@ from clinsafe.argument.models import (
     ArtefactVersion,
 )
 from clinsafe.argument.pattern import PatternControl, PatternHazard, argue_over_hazards
+from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import display_name, record_event
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.records import lock_for_edit
 from clinsafe.core.services import product_appointments, require_appointment
-from clinsafe.gate.snapshot import digest
 from clinsafe.hazards.models import Control, ControlStatus, Hazard, HazardStatus
 from clinsafe.products.models import Product, Release
 

@@ -44,11 +44,18 @@ def event_content(event: AuditEvent) -> dict[str, Any]:
         "data": event.data,
         "reason": event.reason,
         "previous_hash": event.previous_hash,
+        # Events recorded before subjects' states were kept hash as they always did.
+        **({"subject_state": event.subject_state} if event.subject_state else {}),
     }
 
 
+def digest(value: Any) -> str:
+    """SHA-256 of ``value`` (JSON values only) as canonical JSON."""
+    return hashlib.sha256(canonical_json(value).encode()).hexdigest()
+
+
 def content_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(canonical_json(event_content(event)).encode()).hexdigest()
+    return digest(event_content(event))
 
 
 def sign(key: bytes, message: str) -> str:
@@ -64,18 +71,31 @@ class Verification:
     count: int
     first_bad_sequence: int | None = None
     problem: str = ""
+    # Safety records whose seal or state does not match what the chain recorded.
+    records: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
-        return not self.problem
+        return not self.problem and not self.records
 
     def __str__(self) -> str:
-        if self.ok:
-            return f"All {self.count} audit events verify."
-        where = (
-            f"Audit event #{self.first_bad_sequence}" if self.first_bad_sequence else "The chain"
-        )
-        return f"{where} does not verify: {self.problem}"
+        if self.problem:
+            where = (
+                f"Audit event #{self.first_bad_sequence}"
+                if self.first_bad_sequence
+                else "The chain"
+            )
+            lines = [f"{where} does not verify: {self.problem}"]
+        else:
+            lines = [f"All {self.count} audit events verify."]
+        if self.records:
+            count = len(self.records)
+            lines.append(
+                f"{count} safety record{'s do' if count > 1 else ' does'} not match the audit "
+                "trail:"
+            )
+            lines.extend(f"- {record}" for record in self.records)
+        return "\n".join(lines)
 
 
 def verify_chain(events: Iterable[AuditEvent], head: ChainHead | None, key: bytes) -> Verification:
@@ -110,9 +130,7 @@ def verify_chain(events: Iterable[AuditEvent], head: ChainHead | None, key: byte
         previous_hash, expected_sequence, count = recomputed, expected_sequence + 1, count + 1
     last = expected_sequence - 1
     if head is None:
-        if count:
-            return Verification(count, None, "the chain head is missing.")
-        return Verification(count)
+        return Verification(count, None, "the chain head is missing.")
     if (head.last_sequence, head.last_hash) != (last, previous_hash):
         return Verification(
             count,
@@ -120,7 +138,8 @@ def verify_chain(events: Iterable[AuditEvent], head: ChainHead | None, key: byte
             f"the chain head says it ends at #{head.last_sequence}, but the events end at "
             f"#{last}: events at the end were removed or added.",
         )
-    if last and not hmac.compare_digest(
+    # Checked at #0 too: a chain emptied and its head reset must not verify.
+    if not hmac.compare_digest(
         sign(key, head_message(head.last_sequence, head.last_hash)), head.signature
     ):
         return Verification(count, None, "the chain head's signature does not match.")

@@ -122,6 +122,8 @@ class AuditEvent(models.Model):
     data: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
     reason = models.TextField(blank=True)
     previous_hash = models.CharField(max_length=64)
+    # Digest of the subject's row as this change left it (clinsafe.audit.state).
+    subject_state = models.CharField(max_length=64, blank=True)
     content_hash = models.CharField(max_length=64, unique=True)
     signature = models.CharField(max_length=64, help_text="HMAC-SHA256 of the content hash.")
 

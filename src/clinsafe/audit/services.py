@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from clinsafe.audit.chain import (
@@ -17,7 +20,10 @@ from clinsafe.audit.chain import (
     sign,
     verify_chain,
 )
+from clinsafe.audit.checkpoint import CheckpointError, advance_checkpoint, read_checkpoint
 from clinsafe.audit.models import AuditEvent, ChainHead, EventType
+from clinsafe.audit.seals import sealed_models
+from clinsafe.audit.state import changed_records, state_of
 from clinsafe.core.models import Organisation
 
 
@@ -55,6 +61,7 @@ def record_event(
             data=plain_data(data or {}),
             reason=reason,
             previous_hash=head.last_hash,
+            subject_state=state_of(subject),
         )
         event.content_hash = content_hash(event)
         event.signature = sign(settings.AUDIT_KEY, event.content_hash)
@@ -62,7 +69,15 @@ def record_event(
         head.last_sequence, head.last_hash = event.sequence, event.content_hash
         head.signature = sign(settings.AUDIT_KEY, head_message(event.sequence, event.content_hash))
         head.save()
+        if not any(entry[1] is _checkpoint for entry in connection.run_on_commit):
+            transaction.on_commit(_checkpoint, robust=True)
     return event
+
+
+def _checkpoint() -> None:
+    """Move the checkpoint outside the database to the chain's head, once per commit."""
+    head = ChainHead.objects.get(pk=1)
+    advance_checkpoint(settings.AUDIT_CHECKPOINT, head.last_sequence, head.last_hash)
 
 
 def history_of(subject: models.Model) -> models.QuerySet[AuditEvent]:
@@ -72,6 +87,65 @@ def history_of(subject: models.Model) -> models.QuerySet[AuditEvent]:
     ).order_by("-sequence")
 
 
-def verify_audit_trail() -> Verification:
+def verify_audit_trail(checkpoint: Path | None = None) -> Verification:
+    """The chain and its head; every sealed record's seal; every safety record against its
+    last event; and, given a ``checkpoint`` file, that the chain reaches as far."""
+    states: dict[tuple[str, int], tuple[int, str]] = {}
     events = AuditEvent.objects.order_by("sequence").iterator(chunk_size=2000)
-    return verify_chain(events, ChainHead.objects.filter(pk=1).first(), settings.AUDIT_KEY)
+    head = ChainHead.objects.filter(pk=1).first()
+    verification = verify_chain(_noting_states(events, states), head, settings.AUDIT_KEY)
+    if verification.ok and checkpoint is not None:
+        verification = _against_checkpoint(verification, checkpoint)
+    # Records are compared with the chain only where the chain holds: events after a break
+    # were not read.
+    changed = changed_records(states) if verification.ok else ()
+    return dataclasses.replace(verification, records=(*_unsealed_records(), *changed))
+
+
+def _noting_states(
+    events: Iterable[AuditEvent], states: dict[tuple[str, int], tuple[int, str]]
+) -> Iterator[AuditEvent]:
+    for event in events:
+        if event.subject_state:
+            states[event.subject_type, event.subject_id] = (event.sequence, event.subject_state)
+        yield event
+
+
+def _unsealed_records() -> Iterator[str]:
+    for model in sealed_models():
+        for record in model._base_manager.order_by("pk").iterator(chunk_size=2000):
+            if problem := record.problem():
+                yield f"{model._meta.verbose_name} #{record.pk} ({record}): {problem}."
+
+
+def _against_checkpoint(verification: Verification, path: Path) -> Verification:
+    try:
+        seen = read_checkpoint(path)
+    except CheckpointError as error:
+        return dataclasses.replace(verification, problem=str(error))
+    if seen is None:
+        return dataclasses.replace(verification, problem=f"there is no checkpoint at {path}.")
+    if seen.sequence > verification.count:
+        return dataclasses.replace(
+            verification,
+            first_bad_sequence=verification.count + 1,
+            problem=(
+                f"the checkpoint of {seen.written_at} saw the chain reach #{seen.sequence}, but "
+                f"it ends at #{verification.count}: events were cut off, or an older database "
+                "was put back."
+            ),
+        )
+    if seen.sequence:
+        at = AuditEvent.objects.filter(sequence=seen.sequence).values_list("content_hash")
+        if at.first() != (seen.last_hash,):
+            return dataclasses.replace(
+                verification,
+                first_bad_sequence=seen.sequence,
+                problem=(
+                    f"event #{seen.sequence} is not the event the checkpoint of "
+                    f"{seen.written_at} saw: the chain was rewritten from there."
+                ),
+            )
+    head = ChainHead.objects.get(pk=1)
+    advance_checkpoint(path, head.last_sequence, head.last_hash)
+    return verification

@@ -593,7 +593,7 @@ def _load_accountability(organisations: dict[str, Organisation], people: dict[st
                 protected_hours_per_week=hours,
                 can_block_release=can_block,
             )
-    _load_riverside(riverside, people["riverside-cso"])
+    _load_riverside(riverside, people["riverside-cso"], people["riverside-exec"])
 
 
 def _recheck_registrations(people: dict[str, User]) -> None:
@@ -615,7 +615,7 @@ def _recheck_registrations(people: dict[str, User]) -> None:
         )
 
 
-def _load_riverside(riverside: Organisation, cso: User) -> None:
+def _load_riverside(riverside: Organisation, cso: User, executive: User) -> None:
     if Product.objects.filter(slug="riverside-ward-obs").exists():
         return
     Membership.objects.get_or_create(user=cso, organisation=riverside, role=Role.ADMIN)
@@ -635,7 +635,7 @@ def _load_riverside(riverside: Organisation, cso: User) -> None:
         harm="Deterioration not escalated.",
     )
     services.appoint_cso(
-        actor=cso,
+        actor=executive,  # no one appoints themselves
         organisation=riverside,
         user=cso,
         protected_hours_per_week=8,

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 from typing import Any, TypeVar
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.http import HttpRequest
-from django.utils import timezone
 
 from clinsafe.core.errors import StaleEdit
-from clinsafe.core.models import LoginFailure
+from clinsafe.core.lockout import clear_failures, locked_until, record_failure
 
 _CLASSES = {
     forms.Textarea: "nhsuk-textarea",
@@ -109,29 +106,23 @@ class LoginForm(AuthenticationForm):
 
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
-        if username:
-            window = timedelta(minutes=settings.LOGIN_FAILURE_WINDOW_MINUTES)
-            recent = LoginFailure.objects.filter(
-                username__iexact=username, at__gte=timezone.now() - window
+        address = client_address(self.request)
+        retry = locked_until(username, address)
+        if retry:
+            raise ValidationError(
+                f"Too many failed password attempts. Try again after {retry:%H:%M}.",
+                code="throttled",
             )
-            if recent.count() >= settings.LOGIN_FAILURE_LIMIT:
-                retry = timezone.localtime(recent.order_by("at").first().at + window)  # type: ignore[union-attr]
-                raise ValidationError(
-                    f"Too many failed logins for this username. Try again after {retry:%H:%M}.",
-                    code="throttled",
-                )
         try:
             return super().clean()
         except ValidationError:
-            LoginFailure.objects.create(
-                username=username[:150], ip_address=_client_ip(self.request)
-            )
+            record_failure(username, address)
             raise
 
     def confirm_login_allowed(self, user: Any) -> None:
         super().confirm_login_allowed(user)
-        LoginFailure.objects.filter(username__iexact=user.get_username()).delete()
+        clear_failures(user.get_username())
 
 
-def _client_ip(request: HttpRequest | None) -> str | None:
+def client_address(request: HttpRequest | None) -> str | None:
     return request.META.get("REMOTE_ADDR") if request is not None else None

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clinsafe.audit.models import EventType
@@ -32,6 +32,8 @@ from clinsafe.products.models import Product
 from clinsafe.risk.acceptance import AcceptancePolicy
 
 TOKEN_BYTES = 32
+# An appointment ended in the past would rewrite who was CSO when earlier decisions were made.
+NO_BACKDATED_END = "An appointment cannot end in the past: end it today or later."
 
 
 # --- organisations and roles -------------------------------------------------------------
@@ -91,6 +93,7 @@ def add_person(
 def grant_role(*, actor: Actor, organisation: Organisation, user: User, role: str) -> Membership:
     """Give ``user`` a role in ``organisation`` (a person may hold several)."""
     actor = require(actor, Action.MANAGE_MEMBERS, organisation)
+    _refuse_self(actor, user, "grant yourself a role", "another organisation admin must")
     if role not in Role.values:
         raise ValidationError({"role": f"{role!r} is not a role; use one of {Role.values}."})
     with transaction.atomic():
@@ -222,6 +225,12 @@ def record_training(*, actor: Actor, user: User, course: str, completed_on: date
     return training
 
 
+def _refuse_self(actor: User, user: User, what: str, who: str) -> None:
+    """Who holds authority is decided by someone else: no one grants it to themselves."""
+    if actor.pk == user.pk:
+        raise PermissionDenied(f"You cannot {what}: {who}, so duties stay apart.")
+
+
 def _require_self_or_admin(actor: Actor, user: User) -> User:
     """People record their own credentials; an admin of one of their organisations may too."""
     if isinstance(actor, User) and actor.pk == user.pk:
@@ -289,6 +298,18 @@ def product_appointments(product: Product, user: User | None = None) -> list[CSO
     return [a for a in appointments if a.product_id in (None, product.pk)]
 
 
+def appointed_since(product: Product, user: User, since: date) -> bool:
+    """Whether ``user`` held a (deputy) CSO appointment for ``product`` at any time from
+    ``since`` to today: ending an appointment does not make its holder someone else."""
+    today = timezone.localdate()
+    return (
+        CSOAppointment.objects.filter(organisation=product.organisation, user=user)
+        .filter(Q(product=None) | Q(product=product), starts_on__lte=today)
+        .exclude(ends_on__lt=since)
+        .exists()
+    )
+
+
 def require_appointment(actor: User, product: Product) -> CSOAppointment:
     """``actor``'s appointment as (deputy) CSO for ``product``; refused without one."""
     mine = product_appointments(product, actor)
@@ -315,10 +336,13 @@ def appoint_cso(
     """Name a (deputy) CSO for one product or the whole organisation. The person must hold
     the matching role, and a scope has one CSO at a time (deputies may be several)."""
     actor = require(actor, Action.APPOINT_CSO, organisation)
+    _refuse_self(actor, user, "appoint yourself", "another admin or executive must")
     starts_on = starts_on or timezone.localdate()
     if role not in AppointmentRole.values:
         raise ValidationError({"role": f"Role must be one of {AppointmentRole.values}."})
     errors: dict[str, str] = {}
+    if ends_on is not None and ends_on < timezone.localdate():
+        errors["ends_on"] = NO_BACKDATED_END
     if product is not None and product.organisation_id != organisation.pk:
         errors["product"] = f"{product.name} is not a product of {organisation.name}."
     if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
@@ -383,6 +407,8 @@ def end_appointment(
     ends_on = ends_on or timezone.localdate()
     if not reason.strip():
         raise ValidationError({"reason": "Say why the appointment ends."})
+    if ends_on < timezone.localdate():
+        raise ValidationError({"ends_on": NO_BACKDATED_END})
     if ends_on < appointment.starts_on:
         raise ValidationError({"ends_on": "An appointment cannot end before it starts."})
     with transaction.atomic():

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from clinsafe.audit.chain import digest
 from clinsafe.core.models import OrganisationKind
 from clinsafe.deployments.compare import Comparison, compare
 from clinsafe.deployments.models import (
@@ -22,7 +23,6 @@ from clinsafe.deployments.models import (
     TransferDecision,
     TransferDecisionKind,
 )
-from clinsafe.gate.snapshot import digest
 from clinsafe.hazards.models import Hazard, HazardStatus
 from clinsafe.products.models import Product, Release, ReleaseStage
 from clinsafe.reports.bundle import PARTS, part_hash

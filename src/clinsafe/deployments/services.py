@@ -404,6 +404,7 @@ def accept_deployment_risks(
     user = require(actor, Action.ACCEPT_DEPLOYMENT_RISKS, deployment.organisation)
     if not statement.strip():
         raise ValidationError({"statement": "Write your statement accepting the residual risks."})
+    check_signing_password(user, password)
     with transaction.atomic():
         deployment = Deployment.objects.select_for_update().get(pk=deployment.pk)
         if risk_acceptance(deployment).current:
@@ -414,9 +415,8 @@ def accept_deployment_risks(
             raise ValidationError(
                 {"__all__": f"Assess the risk of {', '.join(unassessed)} before accepting it."}
             )
-        check_signing_password(user, password)
         role = AcceptedAs.EXECUTIVE.label
-        acceptance = sign_record(
+        acceptance, _ = sign_record(  # refused above once accepted: no twin
             ResidualRiskAcceptance(deployment=deployment),
             user,
             role,

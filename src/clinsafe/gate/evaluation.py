@@ -3,11 +3,13 @@ report of it that the release page, the API, the CLI and the badge all show."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from clinsafe.audit.chain import plain_data
+from django.db.models import QuerySet
+
+from clinsafe.audit.chain import digest, plain_data
 from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.gate.decision import (
     ControlFacts,
@@ -21,7 +23,7 @@ from clinsafe.gate.decision import (
     review_needed,
 )
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
-from clinsafe.gate.snapshot import digest, hazard_snapshot, hazard_snapshots, release_snapshot
+from clinsafe.gate.snapshot import hazard_snapshot, hazard_snapshots, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
 from clinsafe.incidents.models import Incident, IncidentHazard, IncidentStatus
 from clinsafe.products.models import Product, Release, ReleaseStage, ReleaseStatus
@@ -32,6 +34,9 @@ from clinsafe.risk.acceptance import AcceptancePolicy
 # product's hazard log as the gate read it.
 RuleSource = Callable[[Release, "HazardLog"], Iterable[RuleOutcome]]
 RULE_SOURCES: list[RuleSource] = []
+
+
+R = TypeVar("R", HazardReview, RiskAcceptance)
 
 
 def add_rule_source(source: RuleSource) -> RuleSource:
@@ -78,16 +83,14 @@ def hazard_log(product: Product) -> HazardLog:
     return HazardLog(
         snapshots=snapshots,
         hashes=hashes,
-        reviewed=set(
-            HazardReview.objects.filter(
-                hazard__product=product, snapshot_hash__in=hashes.values()
-            ).values_list("hazard_id", "snapshot_hash")
-        ),
-        accepted=set(
-            RiskAcceptance.objects.filter(
-                hazard__product=product, snapshot_hash__in=hashes.values()
-            ).values_list("hazard_id", "snapshot_hash", "accepted_as")
-        ),
+        reviewed={
+            (r.hazard_id, r.snapshot_hash)
+            for r in _sealed(HazardReview.objects.filter(hazard__product=product), hashes)
+        },
+        accepted={
+            (a.hazard_id, a.snapshot_hash, a.accepted_as)
+            for a in _sealed(RiskAcceptance.objects.filter(hazard__product=product), hashes)
+        },
         position=cso_position(product),
         policy=product.organisation.acceptance_policy,
         awaiting_reassessment=_awaiting_reassessment(product),
@@ -98,6 +101,14 @@ def hazard_log(product: Product) -> HazardLog:
             .order_by("number")
         ),
     )
+
+
+def _sealed(records: QuerySet[R], hashes: dict[int, str]) -> Iterator[R]:
+    """Those of ``records`` over a hazard as it stands now whose seal holds: a review or
+    acceptance written in SQL does not count."""
+    for record in records.filter(snapshot_hash__in=hashes.values()).iterator(chunk_size=2000):
+        if record.is_sealed:
+            yield record
 
 
 def _awaiting_reassessment(product: Product) -> dict[int, tuple[str, ...]]:
@@ -122,14 +133,16 @@ def evaluate(release: Release, log: HazardLog | None = None) -> Evaluation:
     in_scope = {pk: s for pk, s in log.snapshots.items() if s["status"] != HazardStatus.CLOSED}
     facts_by_pk = hazard_facts(log, _previous_hazards(release), in_scope)
     position = log.position
-    sign_off = release.sign_offs.select_related("signer").first()
+    # A sign-off or override whose seal does not hold counts for nothing; a block stands
+    # unless it was lifted under its seal.
+    sign_off = next((s for s in release.sign_offs.select_related("signer") if s.is_sealed), None)
     blocks = list(release.blocks.all())
-    overrides = list(release.overrides.all())
+    overrides = [o for o in release.overrides.all() if o.is_sealed]
     facts = ReleaseFacts(
         hazards=tuple(facts_by_pk.values()),
         cso_concerns=tuple((c.code, c.message) for c in position.concerns),
         cso_name=position.facts.name if position.facts else "",
-        open_blocks=tuple(_facts(b, snapshot_hash) for b in blocks if b.is_open),
+        open_blocks=tuple(_facts(b, snapshot_hash) for b in blocks if b.is_open or not b.is_sealed),
         sign_off=_facts(sign_off, snapshot_hash) if sign_off else None,
         overrides=tuple(_facts(o, snapshot_hash) for o in overrides),
         policy=log.policy,

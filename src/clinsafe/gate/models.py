@@ -8,11 +8,13 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from clinsafe.audit.chain import digest
+from clinsafe.audit.seals import Sealed
 from clinsafe.hazards.models import Hazard
 from clinsafe.products.models import Release
 
 
-class Signed(models.Model):
+class Signed(Sealed):
     """An electronic signature: who, in what role, when, meaning what, over which snapshot.
 
     The signer re-entered their password to make it. It is never changed afterwards; a
@@ -31,7 +33,7 @@ class Signed(models.Model):
     # Fields a record may still change after signing (a block's lifting); never the signature.
     MUTABLE_FIELDS: frozenset[str] = frozenset()
 
-    class Meta:
+    class Meta(Sealed.Meta):
         abstract = True
         ordering = ["-signed_at", "-id"]
 
@@ -42,6 +44,21 @@ class Signed(models.Model):
         ):
             raise ValueError("A signature is never changed once made.")
         super().save(*args, **kwargs)
+
+    def twins(self) -> models.QuerySet[Any]:
+        """Signatures of this kind on the same record, still standing (a lifted block is
+        not one): what a second signing of the same thing would duplicate."""
+        same = {
+            f.attname: getattr(self, f.attname)
+            for f in self._meta.concrete_fields
+            if f.is_relation and f.attname != "signer_id"
+        }
+        return type(self)._default_manager.filter(**same)
+
+    def problem(self) -> str:
+        if digest(self.snapshot) != self.snapshot_hash:
+            return "its snapshot no longer hashes to the hash that was signed"
+        return super().problem()
 
 
 class AcceptedAs(models.TextChoices):
@@ -65,7 +82,7 @@ class RiskAcceptance(Signed):
         return f"{self.hazard.reference} rating {self.rating} accepted by {self.signer_name}"
 
 
-class Escalation(models.Model):
+class Escalation(Sealed):
     """A CSO's recommendation on a risk the CSO may not accept alone, for an executive."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="escalations")
@@ -84,7 +101,7 @@ class Escalation(models.Model):
         return f"{self.hazard.reference} escalated at rating {self.rating}"
 
 
-class HazardReview(models.Model):
+class HazardReview(Sealed):
     """The CSO (or a deputy) looked at this hazard as it stood; lapses when it changes."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="reviews")

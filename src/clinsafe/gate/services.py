@@ -14,12 +14,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import display_name, record_event
+from clinsafe.core.lockout import locked_until, record_failure
 from clinsafe.core.models import Organisation, Role
 from clinsafe.core.notifications import notify
 from clinsafe.core.permissions import Action, Actor, can, require
-from clinsafe.core.services import product_appointments, require_appointment
+from clinsafe.core.services import appointed_since, product_appointments, require_appointment
 from clinsafe.gate.decision import Decision
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import (
@@ -32,7 +34,7 @@ from clinsafe.gate.models import (
     Signed,
     SignOff,
 )
-from clinsafe.gate.snapshot import digest, hazard_of, hazard_snapshot
+from clinsafe.gate.snapshot import hazard_of, hazard_snapshot
 from clinsafe.hazards.models import Hazard
 from clinsafe.products.models import Release, ReleaseStage
 from clinsafe.risk.acceptance import AcceptanceLevel
@@ -125,9 +127,14 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
     The acceptance is a signature over the hazard as it stands, and stale once it changes.
     """
     organisation = hazard.product.organisation
-    if not can(actor, Action.ACCEPT_RISK_AS_EXECUTIVE, organisation):
-        require(actor, Action.ACCEPT_RISK_AS_CSO, organisation)  # nobody else learns more
+    executive = can(actor, Action.ACCEPT_RISK_AS_EXECUTIVE, organisation)
+    actor = require(  # nobody else learns more
+        actor,
+        Action.ACCEPT_RISK_AS_EXECUTIVE if executive else Action.ACCEPT_RISK_AS_CSO,
+        organisation,
+    )
     rationale = rationale.strip()
+    check_signing_password(actor, password)
     with transaction.atomic():
         current = _lock_hazard(hazard)
         rating, level = _residual_level(current)
@@ -172,8 +179,7 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
                     {"rationale": "Give the benefit-risk justification: why the clinical "
                      "benefit outweighs this residual risk."}
                 )  # fmt: skip
-        check_signing_password(actor, password)
-        acceptance = sign_record(
+        acceptance, signed = sign_record(
             RiskAcceptance(
                 hazard=current,
                 rating=rating,
@@ -186,6 +192,8 @@ def accept_risk(*, actor: Actor, hazard: Hazard, password: str, rationale: str) 
             rationale,
             snapshot,
         )
+        if not signed:
+            return acceptance
         record_event(
             EventType.RISK_ACCEPTED,
             actor=actor,
@@ -230,6 +238,7 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
     statement = statement.strip()
     if not statement:
         raise ValidationError({"statement": "Write your statement as CSO for the release."})
+    check_signing_password(actor, password)
     with transaction.atomic():
         release = _lock_open_release(release)
         evaluation = evaluate(release)
@@ -239,9 +248,8 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
                 {"__all__": "You cannot sign what you have not looked at: review "
                  f"{', '.join(waiting)} first."}
             )  # fmt: skip
-        check_signing_password(actor, password)
         role = appointment.get_role_display()
-        sign_off = sign_record(
+        sign_off, signed = sign_record(
             SignOff(release=release),
             actor,
             role,
@@ -249,6 +257,8 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
             statement,
             evaluation.snapshot,
         )
+        if not signed:
+            return sign_off
         _record(EventType.RELEASE_SIGNED_OFF, actor, release, sign_off)
         for step in SIGN_OFF_STEPS:
             step(actor, release, sign_off)
@@ -267,12 +277,12 @@ def block_release(*, actor: Actor, release: Release, password: str, reasons: str
     reasons = reasons.strip()
     if not reasons:
         raise ValidationError({"reasons": "Say why the release is blocked and what would lift it."})
+    check_signing_password(actor, password)
     with transaction.atomic():
         release = _lock_open_release(release)
         evaluation = evaluate(release)
-        check_signing_password(actor, password)
         role = appointment.get_role_display()
-        block = sign_record(
+        block, signed = sign_record(
             Block(release=release),
             actor,
             role,
@@ -280,6 +290,8 @@ def block_release(*, actor: Actor, release: Release, password: str, reasons: str
             reasons,
             evaluation.snapshot,
         )
+        if not signed:
+            return block
         _record(EventType.RELEASE_BLOCKED, actor, release, block)
     return block
 
@@ -318,9 +330,13 @@ def override_release(
     justification. Nothing is deleted: the blocks and failed rules stay, and the override is
     shown in red wherever the release is. The product's CSOs are notified."""
     actor = require(actor, Action.OVERRIDE_RELEASE, release.product.organisation)
-    if product_appointments(release.product, actor):
+    open_blocks = release.blocks.filter(lifted_at__isnull=True).order_by("signed_at")
+    first_block = open_blocks.values_list("signed_at", flat=True).first()
+    since = timezone.localdate(first_block) if first_block else timezone.localdate()
+    if appointed_since(release.product, actor, since):
         raise PermissionDenied(
-            "You hold a CSO appointment for this product; a CSO cannot override the gate."
+            "You held a CSO appointment for this product while the gate stood against this "
+            "release; a CSO cannot override the gate, even after the appointment ends."
         )
     justification = justification.strip()
     sentences = len(re.findall(r"[.!?](?:\s|$)", justification))
@@ -330,15 +346,15 @@ def override_release(
              f"({MIN_JUSTIFICATION_SENTENCES} or more, {MIN_JUSTIFICATION_CHARS} characters or "
              "more): every later reader of this release will see it."}
         )  # fmt: skip
+    check_signing_password(actor, password)
     with transaction.atomic():
         release = _lock_open_release(release)
         evaluation = evaluate(release)
         decision = evaluation.decision
         if decision.decision == Decision.APPROVED:
             raise ValidationError({"__all__": "The gate already approves this release."})
-        check_signing_password(actor, password)
         gate = report(evaluation)
-        override = sign_record(
+        override, _ = sign_record(  # once overridden, the gate approves: no twin
             Override(
                 release=release,
                 overridden={
@@ -404,7 +420,18 @@ def record_released(*, actor: Actor, release: Release) -> Release:
 
 
 def check_signing_password(actor: User, password: str) -> None:
+    """The signer's own password, re-entered. Failures count towards the same lock-out as
+    failed logins; called before the signing transaction, so a failure is kept though the
+    signing is not."""
+    username = actor.get_username()
+    retry = locked_until(username, None)
+    if retry:
+        raise ValidationError(
+            {"password": "Too many failed password attempts: signing is locked until "
+             f"{retry:%H:%M}."}
+        )  # fmt: skip
     if not password or not actor.check_password(password):
+        record_failure(username, None)
         raise ValidationError(
             {"password": "The password is not correct. Signing needs your own password."}
         )
@@ -412,7 +439,16 @@ def check_signing_password(actor: User, password: str) -> None:
 
 def sign_record(
     record: Signed, actor: User, role: str, meaning: str, statement: str, snapshot: dict[str, Any]
-) -> Any:
+) -> tuple[Any, bool]:
+    """Sign ``record``, and say whether it is new: the same signature over the same records,
+    already made (a form sent twice, a retried request), is given back instead of made
+    again."""
+    snapshot_hash = digest(snapshot)
+    twin = record.twins().filter(
+        signer=actor, meaning=meaning, statement=statement, snapshot_hash=snapshot_hash
+    )
+    if earlier := twin.first():
+        return earlier, False
     record.signer = actor
     record.signer_name = display_name(actor)
     record.signer_role = role
@@ -420,9 +456,9 @@ def sign_record(
     record.signed_at = timezone.now()
     record.statement = statement
     record.snapshot = snapshot
-    record.snapshot_hash = digest(snapshot)
+    record.snapshot_hash = snapshot_hash
     record.save()
-    return record
+    return record, True
 
 
 def _signature_data(signature: Signed) -> dict[str, Any]:

@@ -8,12 +8,11 @@ log each time it is asked.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from clinsafe.argument.models import ArgumentSnapshot
-from clinsafe.audit.chain import canonical_json, plain_data
+from clinsafe.audit.chain import plain_data
 from clinsafe.hazards.models import Control, Hazard, HazardQuerySet, Stage
 from clinsafe.products.models import Release
 
@@ -38,11 +37,6 @@ def add_snapshot_part(name: str) -> Callable[[SnapshotPart], SnapshotPart]:
         return part
 
     return register
-
-
-def digest(snapshot: dict[str, Any]) -> str:
-    """SHA-256 of ``snapshot`` as canonical JSON (snapshots hold JSON values only)."""
-    return hashlib.sha256(canonical_json(snapshot).encode()).hexdigest()
 
 
 def hazard_snapshots(

@@ -11,13 +11,13 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
 from clinsafe.core.cso import cso_position
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.services import require_appointment
 from clinsafe.gate.services import check_signing_password, sign_record
-from clinsafe.gate.snapshot import digest
 from clinsafe.products.models import Product, Release
 from clinsafe.reports.dcb0129 import BY_CLAUSE, REQUIREMENTS
 from clinsafe.reports.models import (
@@ -132,15 +132,15 @@ def sign_compliance(
     """The CSO signs the release's compliance assessment as it stands."""
     actor = require(actor, Action.ASSESS_COMPLIANCE, release.product.organisation)
     appointment = require_appointment(actor, release.product)
+    check_signing_password(actor, password)
     with transaction.atomic():
         assessment = (
             ComplianceAssessment.objects.select_for_update().filter(release=release).first()
         )
         if assessment is None:
             raise ValidationError({"__all__": "Answer the assessment before signing it."})
-        check_signing_password(actor, password)
         role = appointment.get_role_display()
-        signature = sign_record(
+        signature, signed = sign_record(
             ComplianceSignature(assessment=assessment),
             actor,
             role,
@@ -148,6 +148,8 @@ def sign_compliance(
             statement.strip() or "I confirm this assessment of compliance with DCB0129.",
             _answers_snapshot(assessment),
         )
+        if not signed:
+            return signature
         record_event(
             EventType.COMPLIANCE_SIGNED,
             actor=actor,
@@ -274,6 +276,7 @@ def approve_plan(*, actor: Actor, product: Product, password: str, statement: st
     statement = statement.strip()
     if not statement:
         raise ValidationError({"statement": "Write your statement approving the plan."})
+    check_signing_password(actor, password)
     with transaction.atomic():
         # Lock the product so two approvals cannot take the same version.
         Product.objects.select_for_update().filter(pk=product.pk).first()
@@ -282,9 +285,8 @@ def approve_plan(*, actor: Actor, product: Product, password: str, statement: st
             raise ValidationError(
                 {"__all__": f"Plan version {status.version} is approved and still current."}
             )
-        check_signing_password(actor, password)
         role = appointment.get_role_display()
-        approval = sign_record(
+        approval, _ = sign_record(  # refused above once approved: no twin
             PlanApproval(product=product, plan_version=status.version),
             actor,
             role,

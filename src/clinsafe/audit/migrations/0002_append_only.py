@@ -1,17 +1,7 @@
 from django.db import migrations
 
 from clinsafe.audit.chain import GENESIS_HASH
-from clinsafe.audit.triggers import CREATE, DROP, statements
-
-
-def create_triggers(apps, schema_editor):
-    for sql in statements(CREATE, schema_editor.connection.vendor):
-        schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):
-    for sql in statements(DROP, schema_editor.connection.vendor):
-        schema_editor.execute(sql)
+from clinsafe.audit.migrations import _triggers
 
 
 def create_head(apps, schema_editor):
@@ -24,6 +14,6 @@ class Migration(migrations.Migration):
     dependencies = [("audit", "0001_initial")]
 
     operations = [
-        migrations.RunPython(create_triggers, drop_triggers),
+        migrations.RunPython(_triggers.create, _triggers.drop),
         migrations.RunPython(create_head, migrations.RunPython.noop),
     ]
