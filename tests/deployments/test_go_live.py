@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from clinsafe.deployments import in_use
 from clinsafe.deployments import services as deploying
+from clinsafe.deployments.models import SupplierBundle
 from clinsafe.deployments.records import (
     arrival,
     newer_bundle,
@@ -203,8 +204,9 @@ def test_an_incident_at_the_deployment_is_forwarded_to_the_suppliers_log(
 def test_an_incident_cannot_go_to_a_supplier_that_keeps_its_log_elsewhere(
     deployment, rita, ren, product
 ):
-    product.slug = "renamed"
-    product.save()
+    # As a bundle from a supplier with no records here is kept: linked to no product.
+    SupplierBundle.objects.filter(pk=deployment.bundle_id).update(supplier_product=None)
+    deployment.refresh_from_db()
     local = report(deployment.record, ren)
     with pytest.raises(ValidationError, match="does not keep its incident log here"):
         in_use.forward_incident(actor=ren, deployment=deployment, incident=local)

@@ -37,7 +37,7 @@ def test_a_deploying_organisation_reports_to_its_supplier(product: Any, charlie:
         organisation=charlie.memberships.get().organisation,
         supplier_name="Northwind Health", supplier_slug="northwind",
         product_name="MedsFlow", product_slug="medsflow", release_version="2.4.0",
-        content={}, sha256="0" * 64, imported_by=charlie,
+        supplier_product=product, content={}, sha256="0" * 64, imported_by=charlie,
     )  # fmt: skip
 
     incident = report(product, charlie)

@@ -34,7 +34,8 @@ def deployer(charlie, product):
     SupplierBundle.objects.create(
         organisation=charlie.memberships.get().organisation,
         supplier_name="Northwind Health", supplier_slug="northwind", product_name="MedsFlow",
-        product_slug="medsflow", release_version="2.4.0", content={}, sha256="1" * 64,
+        product_slug="medsflow", release_version="2.4.0", supplier_product=product, content={},
+        sha256="1" * 64,
         imported_by=charlie,
     )  # fmt: skip
     return charlie

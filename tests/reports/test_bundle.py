@@ -122,3 +122,49 @@ def test_the_same_bundle_is_received_once(shipped, trust_cso, elsewhere):
     import_supplier_bundle(actor=trust_cso, organisation=elsewhere, data=data)
     with pytest.raises(ValidationError, match="already been imported"):
         import_supplier_bundle(actor=trust_cso, organisation=elsewhere, data=data)
+
+
+def forged(bundle, **product):
+    """``bundle`` edited after export, with its manifest recomputed as anyone can."""
+    bundle["product"].update(product)
+    bundle["manifest"]["parts"] = {name: part_hash(bundle[name]) for name in PARTS}
+    return json.dumps(bundle).encode()
+
+
+def test_a_bundle_from_a_supplier_kept_here_links_its_product(shipped, trust_cso, elsewhere):
+    received = import_supplier_bundle(actor=trust_cso, organisation=elsewhere, data=export(shipped))
+    assert received.supplier_product == shipped.product
+
+
+def test_a_forged_bundle_naming_a_supplier_kept_here_is_refused(
+    shipped, trust_cso, elsewhere, priya
+):
+    """The outsider's attack: another of the supplier's products named in a bundle it holds,
+    the manifest recomputed, to report incidents into that product's log."""
+    from clinsafe.products.services import create_product
+
+    letters = create_product(
+        actor=priya,
+        organisation=shipped.product.organisation,
+        name="Letters",
+        slug="letters",
+        intended_use="Clinic letters.",
+    )
+    data = forged(json.loads(export(shipped)), slug=letters.slug)
+    assert read_bundle(data)  # its own manifest checks out
+    with pytest.raises(ValidationError) as refused:
+        import_supplier_bundle(actor=trust_cso, organisation=elsewhere, data=data)
+    (reason,) = refused.value.message_dict["file"]
+    assert reason.startswith("This bundle names Northwind Health, whose records are kept on this")
+    assert "did not issue it as it is" in reason
+    assert SupplierBundle.objects.count() == 0
+
+
+def test_a_bundle_from_a_supplier_kept_elsewhere_is_kept_unlinked(shipped, trust_cso, elsewhere):
+    bundle = json.loads(export(shipped))
+    bundle["supplier"] = {"name": "Faraway Systems", "slug": "faraway"}
+    bundle["manifest"]["parts"]["supplier"] = part_hash(bundle["supplier"])
+    received = import_supplier_bundle(
+        actor=trust_cso, organisation=elsewhere, data=json.dumps(bundle).encode()
+    )
+    assert received.supplier_product is None

@@ -91,11 +91,7 @@ def forward_incident(*, actor: Actor, deployment: Deployment, incident: Incident
     if incident.forwarded_to_id is not None:
         raise ValidationError({"incident": f"{incident.reference} is already forwarded."})
     bundle = deployment.bundle
-    supplier = (
-        reportable_products(user)
-        .filter(slug=bundle.product_slug, organisation__slug=bundle.supplier_slug)
-        .first()
-    )
+    supplier = reportable_products(user).filter(pk__in=[bundle.supplier_product_id]).first()
     if supplier is None:
         raise ValidationError(
             {"incident": f"{bundle.supplier_name} does not keep its incident log here: report "

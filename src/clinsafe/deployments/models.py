@@ -23,6 +23,11 @@ class SupplierBundle(models.Model):
     product_name = models.CharField(max_length=200)
     product_slug = models.CharField(max_length=80)
     release_version = models.CharField(max_length=60)
+    # The supplier's product, when the supplier keeps its records on this clinsafe and this
+    # clinsafe issued the bundle: the one link incidents are reported to the supplier along.
+    supplier_product = models.ForeignKey(
+        "products.Product", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     content: models.JSONField[Any] = models.JSONField()
     sha256 = models.CharField(max_length=64, help_text="Of the file as received.")
     # The bundle for the same supplier product received before this one.

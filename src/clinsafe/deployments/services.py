@@ -45,7 +45,7 @@ from clinsafe.hazards.services import create_hazard
 from clinsafe.products.models import Product, Release
 from clinsafe.products.releases import create_release, edit_release
 from clinsafe.products.services import create_product
-from clinsafe.reports.bundle import BundleError, export_bundle, read_bundle
+from clinsafe.reports.bundle import BundleError, export_bundle, issued_here, read_bundle
 
 
 def import_supplier_bundle(
@@ -59,6 +59,7 @@ def import_supplier_bundle(
     except BundleError as error:
         raise ValidationError({"file": error.reasons}) from None
     sha256 = hashlib.sha256(data).hexdigest()
+    supplier_product = _issuing_product(bundle)
     with transaction.atomic():
         if SupplierBundle.objects.filter(organisation=organisation, sha256=sha256).exists():
             raise ValidationError({"file": "This bundle has already been imported."})
@@ -78,6 +79,7 @@ def import_supplier_bundle(
             product_name=bundle["product"]["name"],
             product_slug=bundle["product"]["slug"],
             release_version=bundle["release"]["version"],
+            supplier_product=supplier_product,
             content=bundle,
             sha256=sha256,
             previous=previous,
@@ -98,6 +100,28 @@ def import_supplier_bundle(
             },
         )
     return record
+
+
+def _issuing_product(bundle: dict[str, Any]) -> Product | None:
+    """The product on this clinsafe that issued ``bundle``, or None for a supplier whose
+    records are kept elsewhere. A bundle naming a supplier kept here must carry this
+    clinsafe's issuer signature: one edited after export (a product slug changed, say) would
+    otherwise open the supplier's incident log to whoever holds it."""
+    supplier = Organisation.objects.filter(slug=bundle["supplier"]["slug"]).first()
+    if supplier is None:
+        return None
+    if not issued_here(bundle):
+        raise ValidationError(
+            {"file": f"This bundle names {supplier.name}, whose records are kept on this "
+             "clinsafe, but this clinsafe did not issue it as it is: it was changed after it "
+             f"was exported. Ask {supplier.name} for the bundle as they exported it."}
+        )  # fmt: skip
+    product = Product.objects.filter(organisation=supplier, slug=bundle["product"]["slug"])
+    if not product.exists():
+        raise ValidationError(
+            {"file": f"{supplier.name} has no product {bundle['product']['slug']!r} here."}
+        )
+    return product.get()
 
 
 # --- a deployment and its go-live --------------------------------------------------------

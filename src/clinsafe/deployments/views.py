@@ -70,7 +70,7 @@ def bundle_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "may": allowed_actions(request.user, organisation),
             # The supplier keeps its log here too: incidents can be reported to it directly.
             "supplier_product": reportable_products(request.user)
-            .filter(slug=bundle.product_slug, organisation__slug=bundle.supplier_slug)
+            .filter(pk__in=[bundle.supplier_product_id])
             .first(),
         },
     )

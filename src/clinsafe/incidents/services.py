@@ -45,10 +45,8 @@ INVESTIGATION_FIELDS = ("root_cause", "contributory_factors", "findings", "learn
 
 
 def deploying_organisations(user: Actor, product: Product) -> QuerySet[Organisation]:
-    """``user``'s organisations that deploy ``product``: they hold its supplier's bundle."""
-    bundles = SupplierBundle.objects.filter(
-        supplier_slug=product.organisation.slug, product_slug=product.slug
-    )
+    """``user``'s organisations that deploy ``product``: they hold a bundle it issued."""
+    bundles = SupplierBundle.objects.filter(supplier_product=product)
     return visible_organisations(user).filter(pk__in=bundles.values("organisation"))
 
 
@@ -64,11 +62,7 @@ def reportable_products(user: Actor) -> QuerySet[Product]:
     organisations = visible_organisations(user)
     deployed = SupplierBundle.objects.filter(organisation__in=organisations)
     return Product.objects.filter(
-        Q(organisation__in=organisations)
-        | Q(
-            slug__in=deployed.values("product_slug"),
-            organisation__slug__in=deployed.values("supplier_slug"),
-        )
+        Q(organisation__in=organisations) | Q(pk__in=deployed.values("supplier_product"))
     ).select_related("organisation")
 
 

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import json
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 from jsonschema import Draft202012Validator
 
 from clinsafe.argument.models import ArgumentSnapshot
-from clinsafe.audit.chain import canonical_json, plain_data
+from clinsafe.audit.chain import canonical_json, plain_data, sign
 from clinsafe.core.json_input import JSONShapeError, load_json
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.products.models import Release
@@ -90,13 +92,27 @@ def bundle_data(release: Release) -> dict[str, Any]:
         "signatures": _signatures(gate, release),
     }
     parts = plain_data(parts)
-    return {
+    bundle = {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
         **parts,
         "manifest": {"algorithm": "sha256", "parts": {n: part_hash(parts[n]) for n in PARTS}},
     }
+    bundle["issuer"] = {"site": settings.SITE_URL, "signature": issuer_signature(bundle)}
+    return bundle
+
+
+def issuer_signature(bundle: dict[str, Any]) -> str:
+    """This clinsafe's HMAC over what the manifest binds (every part, through its hash)."""
+    bound = {k: bundle.get(k) for k in ("format", "format_version", "exported_at", "manifest")}
+    return sign(settings.AUDIT_KEY, f"supplier-bundle:{canonical_json(bound)}")
+
+
+def issued_here(bundle: dict[str, Any]) -> bool:
+    """Whether this clinsafe issued ``bundle`` as it is (checked after `read_bundle`)."""
+    issuer = bundle.get("issuer") or {}
+    return hmac.compare_digest(issuer.get("signature", ""), issuer_signature(bundle))
 
 
 def export_bundle(release: Release) -> bytes:
