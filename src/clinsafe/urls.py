@@ -1,4 +1,9 @@
+from typing import Any
+
 from django.contrib.auth import views as auth_views
+from django.contrib.staticfiles import finders
+from django.http import Http404
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -6,7 +11,21 @@ from clinsafe.core.forms import LoginForm
 from clinsafe.products.views import product_create, product_edit, product_list
 from clinsafe.reports.views import supplier_bundle_schema
 
+
+class FrontendAsset(RedirectView):
+    """The NHS.UK frontend's stylesheet asks for its icons at /assets/...; they are served
+    with the rest of the frontend under /static/nhsuk/assets/."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: Any, name: str = "", **kwargs: Any) -> str:
+        if not finders.find(f"nhsuk/assets/{name}"):
+            raise Http404(name)
+        return static(f"nhsuk/assets/{name}")
+
+
 urlpatterns = [
+    path("assets/<path:name>", FrontendAsset.as_view(), name="frontend-asset"),
     path("", RedirectView.as_view(pattern_name="product-list"), name="home"),
     path("login/", auth_views.LoginView.as_view(authentication_form=LoginForm), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
