@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.servers import DemoServer, demo_server
 
@@ -20,6 +20,11 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
 PASSWORD = "clinsafe-demo"
+# As long as a person would wait on a busy server: signing off renders two PDFs inside the
+# request, which on a loaded CI machine has taken over 30 s (Playwright's default). A test
+# still fails, with the page's state, if what it waits for never comes.
+PATIENCE_MS = 180_000
+expect.set_options(timeout=PATIENCE_MS)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +67,7 @@ def login(browser: Browser, server: DemoServer) -> Iterator[Any]:
         context = browser.new_context(
             viewport={"width": 1280, "height": 900}, accept_downloads=True
         )
+        context.set_default_timeout(PATIENCE_MS)
         contexts.append(context)
         page = context.new_page()
         page.goto(server.url + "/login/")
