@@ -183,3 +183,16 @@ def test_release_numbers_beyond_what_the_database_holds_are_refused(sam, product
     assert response.status_code == 400, response.status_code
     assert set(response.data) == set(field), response.data
     assert not Release.objects.exists()
+
+
+def test_another_organisations_username_answers_as_one_that_does_not_exist(hazard, tom, charlie):
+    def owner_error(username):
+        response = api_as(tom).patch(
+            f"/api/hazards/{hazard.pk}/",
+            {"owner": username, "version": hazard.version},
+            format="json",
+        )
+        assert response.status_code == 400
+        return json.dumps(response.json()).replace(username, "<name>")
+
+    assert owner_error(charlie.username) == owner_error("no-such-person")
