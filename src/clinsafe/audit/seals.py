@@ -11,6 +11,7 @@ import hmac
 from datetime import UTC, datetime
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import migrations, models
 
@@ -30,9 +31,9 @@ def sealed_content(record: models.Model) -> dict[str, Any]:
     return plain_data(content)
 
 
-def seal_of(record: models.Model, key: bytes | None = None) -> str:
+def seal_of(record: models.Model) -> str:
     message = f"{record._meta.label_lower}:{canonical_json(sealed_content(record))}"
-    return sign(settings.AUDIT_KEY if key is None else key, message)
+    return sign(settings.AUDIT_KEY, message)
 
 
 class Sealed(models.Model):
@@ -61,8 +62,6 @@ class Sealed(models.Model):
 
 
 def sealed_models() -> list[type[Sealed]]:
-    from django.apps import apps
-
     return [m for m in apps.get_models() if issubclass(m, Sealed)]
 
 

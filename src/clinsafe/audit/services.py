@@ -74,10 +74,10 @@ def record_event(
     return event
 
 
-def _checkpoint() -> None:
-    """Move the checkpoint outside the database to the chain's head, once per commit."""
+def _checkpoint(path: Path | None = None) -> None:
+    """Move the checkpoint outside the database to the chain's head (once per commit)."""
     head = ChainHead.objects.get(pk=1)
-    advance_checkpoint(settings.AUDIT_CHECKPOINT, head.last_sequence, head.last_hash)
+    advance_checkpoint(path or settings.AUDIT_CHECKPOINT, head.last_sequence, head.last_hash)
 
 
 def history_of(subject: models.Model) -> models.QuerySet[AuditEvent]:
@@ -146,6 +146,5 @@ def _against_checkpoint(verification: Verification, path: Path) -> Verification:
                     f"{seen.written_at} saw: the chain was rewritten from there."
                 ),
             )
-    head = ChainHead.objects.get(pk=1)
-    advance_checkpoint(path, head.last_sequence, head.last_hash)
+    _checkpoint(path)
     return verification

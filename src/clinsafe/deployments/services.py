@@ -116,12 +116,12 @@ def _issuing_product(bundle: dict[str, Any]) -> Product | None:
              "clinsafe, but this clinsafe did not issue it as it is: it was changed after it "
              f"was exported. Ask {supplier.name} for the bundle as they exported it."}
         )  # fmt: skip
-    product = Product.objects.filter(organisation=supplier, slug=bundle["product"]["slug"])
-    if not product.exists():
+    product = Product.objects.filter(organisation=supplier, slug=bundle["product"]["slug"]).first()
+    if product is None:
         raise ValidationError(
             {"file": f"{supplier.name} has no product {bundle['product']['slug']!r} here."}
         )
-    return product.get()
+    return product
 
 
 # --- a deployment and its go-live --------------------------------------------------------
