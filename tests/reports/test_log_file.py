@@ -232,3 +232,14 @@ def test_the_reader_knows_every_kind_of_control_by_its_label():
     from clinsafe.reports.log_file import CONTROL_KINDS
 
     assert dict(ControlKind.choices) == CONTROL_KINDS
+
+
+@pytest.mark.parametrize("address", ["D5000", "not a cell", "ZZZ1"])
+def test_a_continued_sheet_naming_a_cell_without_text_is_refused_by_its_row(address):
+    from clinsafe.reports.spreadsheet import workbook
+
+    data = workbook(("Hazard Log", ("Hazard Name", "Hazard Description"), [["Lost", "Alert"]]),
+                    ("Continued", ("Sheet", "Cell", "Part", "Text continued"),
+                     [["Hazard Log", address, "2", "more"]]))  # fmt: skip
+    with pytest.raises(LogFileError, match=r"Sheet 'Continued' row 2"):
+        read_tables(data, "log.xlsx")

@@ -163,6 +163,28 @@ def test_an_exported_workbook_imports_back_to_the_same_log(full_log, cso, northw
     assert _same(read_log(copy)) == _same(full_log)
 
 
+def test_a_text_longer_than_an_excel_cell_is_continued_and_imports_back_whole(
+    cso, tom, product, northwind
+):
+    # A hazard description pasted from a long incident review: 80,000 characters.
+    long = "=" + " ".join(f"Step {i} of the review names a missed alert." for i in range(1800))
+    raise_hazard(product, tom, description=long)
+    exported = to_xlsx(read_log(product))
+    book = load_workbook(io.BytesIO(exported))
+    cells = [str(c.value or "") for sheet in book for row in sheet.iter_rows() for c in row]
+    assert max(len(text) for text in cells) <= 32_767
+    assert book["Hazard Log"]["D2"].value.endswith("[continues on the Continued sheet]")
+    continued = list(book["Continued"].iter_rows(min_row=2, values_only=True))
+    assert [(sheet, cell, part) for sheet, cell, part, _ in continued] == [
+        ("Hazard Log", "D2", "2"),
+        ("Hazard Log", "D2", "3"),
+    ]
+    copy = Product.objects.create(organisation=northwind, name="Copy", slug="copy")
+    result = import_hazard_log(actor=cso, product=copy, data=exported, filename="log.xlsx")
+    assert result.ok, result.problems
+    assert Hazard.objects.get(product=copy).description == long
+
+
 def test_an_exported_csv_imports_back_to_the_same_hazards_and_controls(full_log, cso, northwind):
     copy = Product.objects.create(organisation=northwind, name="Copy", slug="copy")
     result = import_hazard_log(actor=cso, product=copy, data=to_csv(full_log),

@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
@@ -40,6 +42,12 @@ MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCe
 # clinsafe's own export holds texts longer than the csv module's default field limit (128 KB);
 # the upload limit (log_import.MAX_FILE_BYTES) bounds every field.
 csv.field_size_limit(16 * 1024 * 1024)
+# Excel holds at most 32,767 characters in a cell. clinsafe's export ends a longer text's
+# cell with CONTINUED and puts the rest on a sheet of its own, which the reader joins back.
+EXCEL_CELL_LIMIT = 32_767
+CONTINUED_SHEET = "Continued"
+CONTINUED_HEADERS = ("Sheet", "Cell", "Part", "Text continued")
+CONTINUED = "\n[continues on the Continued sheet]"
 STAGES = ("initial", "residual")
 HAZARD_STATUSES = ("open", "controlled", "accepted", "transferred", "closed")
 # The hazard log's control kinds and their labels (a test holds them equal to ControlKind).
@@ -220,7 +228,35 @@ def read_tables(data: bytes, filename: str) -> list[SheetTable]:
             raise
         except Exception as error:  # openpyxl raises many kinds on a damaged file
             raise LogFileError(f"{filename} cannot be read as an XLSX workbook: {error}") from None
-    return tables
+    return _rejoin(tables)
+
+
+def _rejoin(tables: list[SheetTable]) -> list[SheetTable]:
+    """The tables with each text the export split over the Continued sheet whole again."""
+    continued = next((t for t in tables if t.name == CONTINUED_SHEET), None)
+    if continued is None or tuple(continued.rows[0][1][:4] if continued.rows else ()) != (
+        CONTINUED_HEADERS
+    ):
+        return tables
+    by_name = {t.name: t for t in tables}
+    for number, cells in continued.rows[1:]:
+        sheet, address, _part, text = [*cells, "", "", "", ""][:4]
+        try:
+            letters, row = coordinate_from_string(address)
+            column = column_index_from_string(letters) - 1
+        except (CellCoordinatesException, ValueError):
+            raise LogFileError(
+                f"Sheet {CONTINUED_SHEET!r} row {number}: {address!r} is not a cell address."
+            ) from None
+        table = by_name.get(sheet)
+        texts = next((c for n, c in table.rows if n == row), None) if table else None
+        if texts is None or column >= len(texts):
+            raise LogFileError(
+                f"Sheet {CONTINUED_SHEET!r} row {number} continues {sheet}!{address}, "
+                "which holds no text."
+            )
+        texts[column] = texts[column].removesuffix(CONTINUED) + text
+    return [t for t in tables if t is not continued]
 
 
 def _read_sheet(sheet: Any, filename: str, archive: zipfile.ZipFile) -> SheetTable:

@@ -13,8 +13,16 @@ from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
-from clinsafe.reports.log_file import FORMULA_STARTS, control_line
+from clinsafe.reports.log_file import (
+    CONTINUED,
+    CONTINUED_HEADERS,
+    CONTINUED_SHEET,
+    EXCEL_CELL_LIMIT,
+    FORMULA_STARTS,
+    control_line,
+)
 from clinsafe.reports.records import ControlRow, Estimate, HazardRow, LogRecords
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -92,15 +100,49 @@ Sheet = tuple[str, tuple[str, ...], list[list[str]]]  # title, headers, rows
 
 
 def workbook(*sheets: Sheet) -> bytes:
-    """An XLSX file of text cells, one sheet per (title, headers, rows)."""
+    """An XLSX file of text cells, one sheet per (title, headers, rows). A text longer than
+    Excel holds in a cell ends there with a note and goes on over the Continued sheet."""
     book = Workbook()
     assert book.active is not None
     book.remove(book.active)
+    continued: list[list[str]] = []
     for title, headers, rows in sheets:
-        _fill(book.create_sheet(title), headers, rows)
+        _fill(book.create_sheet(title), headers, _cut_long(title, rows, continued))
+    if continued:
+        _fill(book.create_sheet(CONTINUED_SHEET), CONTINUED_HEADERS, continued)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cut_long(title: str, rows: list[list[str]], continued: list[list[str]]) -> list[list[str]]:
+    """The rows with every text Excel cannot hold in one cell cut, its rest added to
+    ``continued`` as (sheet, cell, part, text) rows."""
+    out = []
+    for number, row in enumerate(rows, start=2):
+        cells = []
+        for column, text in enumerate(row, start=1):
+            if len(neutralise(text)) > EXCEL_CELL_LIMIT:
+                head, *rest = _pieces(text, EXCEL_CELL_LIMIT - len(CONTINUED))
+                address = f"{get_column_letter(column)}{number}"
+                continued += [[title, address, str(i), p] for i, p in enumerate(rest, 2)]
+                text = head + CONTINUED
+            cells.append(text)
+        out.append(cells)
+    return out
+
+
+def _pieces(text: str, first: int) -> list[str]:
+    """``text`` in pieces that fit a cell (the first ``first`` long at most), each cut
+    between two characters that are not spaces, as the reader strips every cell."""
+    pieces, limit = [], first - 1  # room for neutralise's apostrophe
+    while len(text) > limit:
+        cut = limit
+        while cut > limit // 2 and (text[cut - 1].isspace() or text[cut].isspace()):
+            cut -= 1
+        pieces.append(text[:cut])
+        text, limit = text[cut:], EXCEL_CELL_LIMIT - 1
+    return [*pieces, text]
 
 
 def _fill(sheet: Any, headers: tuple[str, ...], rows: list[list[str]]) -> None:
