@@ -185,6 +185,28 @@ def test_a_deployer_reports_through_the_api_but_cannot_list_the_log(deployer):
     assert api_as(deployer).get("/api/incidents/").json()["results"] == []
 
 
+def test_a_deployer_sees_and_names_only_the_versions_it_received(deployer, product, cso, sam):
+    from clinsafe.products.releases import create_release
+
+    received = create_release(actor=sam, product=product, version="2.4.0")
+    pending = create_release(actor=sam, product=product, version="2.5.0-rc1")
+    form = logged_in(deployer).get(f"{LOG}report/").text
+    assert ">2.4.0<" in form and "2.5.0-rc1" not in form
+
+    named = api_as(deployer).post("/api/incidents/", {
+        "product": "medsflow", "title": "Wrong unit", "description": "Seen.",
+        "occurred_on": str(timezone.localdate()), "patient_affected": False,
+        "reported_harm": "none", "release": pending.version,
+    }, format="json")  # fmt: skip
+    assert named.status_code == 400
+    assert named.json()["release"] == [
+        "Elsewhere Trust has not received MedsFlow 2.5.0-rc1 from Northwind Health: name a "
+        "version you deploy, or leave it not known."
+    ]
+    maker = logged_in(cso).get(f"{LOG}report/").text
+    assert received.version in maker and pending.version in maker
+
+
 def test_an_incident_after_the_evidence_was_reviewed_is_a_warning_in_the_argument(
     cso, tom, release, product, hazard, sam
 ):

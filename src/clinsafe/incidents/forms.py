@@ -18,6 +18,7 @@ from clinsafe.hazards.forms import (
     members,
 )
 from clinsafe.incidents.models import ActionKind, ExternalBody, Finding, Harm, Incident
+from clinsafe.incidents.services import reportable_releases
 from clinsafe.products.change_forms import ReleaseChoiceField
 from clinsafe.products.models import Product, Release
 
@@ -58,10 +59,11 @@ class ReportForm(NHSForm):
         "(no patient identifiers).",
     )
 
-    def __init__(self, *args: Any, product: Product, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, product: Product, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {"reported_on": timezone.localdate()})
         super().__init__(*args, **kwargs)
-        self.fields["release"].queryset = product.releases.order_by("-created_at")  # type: ignore[attr-defined]
+        releases = reportable_releases(user, product).order_by("-created_at")
+        self.fields["release"].queryset = releases  # type: ignore[attr-defined]
 
 
 class TriageForm(VersionedForm):

@@ -66,6 +66,19 @@ def reportable_products(user: Actor) -> QuerySet[Product]:
     ).select_related("organisation")
 
 
+def reportable_releases(user: Actor, product: Product) -> QuerySet[Release]:
+    """The releases of ``product`` that ``user`` may name in a report: all of them to its
+    maker; to a deploying organisation only the versions it received, so a version the
+    supplier holds pending or blocked stays the supplier's."""
+    organisations = visible_organisations(user)
+    if organisations.filter(pk=product.organisation_id).exists():
+        return product.releases.all()
+    received = SupplierBundle.objects.filter(
+        supplier_product=product, organisation__in=organisations
+    )
+    return product.releases.filter(version__in=received.values("release_version"))
+
+
 # --- reporting ---------------------------------------------------------------------------
 
 
@@ -106,6 +119,11 @@ def report_incident(
     errors = _dates_and_harm(incident)
     if release is not None and release.product_id != product.pk:
         errors["release"] = f"{release.version} is a release of another product."
+    elif release is not None and not reportable_releases(actor, product).filter(pk=release.pk):
+        errors["release"] = (
+            f"{organisation.name} has not received {product.name} {release.version} from "
+            f"{product.organisation.name}: name a version you deploy, or leave it not known."
+        )
     validate(incident, errors, exclude=["number"])
     with transaction.atomic():
         incident.number = next_number(product, "next_incident_number")

@@ -92,7 +92,7 @@ def incident_log_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespon
 def incident_report(request: HttpRequest, slug: str) -> HttpResponse:
     product = get_object_or_404(services.reportable_products(request.user), slug=slug)
     member = visible_products(request.user).filter(pk=product.pk).exists()
-    form = ReportForm(request.POST or None, product=product)
+    form = ReportForm(request.POST or None, product=product, user=request.user)
     incident = submit(
         form,
         lambda: services.report_incident(actor=request.user, product=product, **form.cleaned_data),
