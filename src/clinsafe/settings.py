@@ -199,6 +199,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
+PASSWORD_RESET_TIMEOUT = 24 * 3600  # a reset link works for a day
 LOGIN_REDIRECT_URL = "product-list"
 LOGOUT_REDIRECT_URL = "login"
 

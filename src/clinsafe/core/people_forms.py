@@ -126,3 +126,9 @@ class AcceptancePolicyForm(NHSForm):
 
     def levels(self) -> dict[int, str]:
         return {int(name.split("_")[1]): value for name, value in self.cleaned_data.items()}
+
+
+class PasswordResetRequestForm(NHSForm):
+    email = forms.EmailField(
+        label="Email address", help_text="The address your clinsafe account has.", max_length=254
+    )

@@ -9,6 +9,12 @@ urlpatterns = [
     path("account/training/", views.account_training, name="account-training"),
     path("account/tokens/", views.account_token, name="account-token"),
     path("account/password/", views.PasswordChange.as_view(), name="password_change"),
+    path("password-reset/", views.password_reset, name="password-reset"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirm.as_view(),
+        name="password-reset-confirm",
+    ),
     path("account/tokens/<int:token>/revoke/", views.token_revoke, name="token-revoke"),
     path("organisations/<slug:slug>/", views.organisation_detail, name="organisation-detail"),
     path("organisations/<slug:slug>/people/new/", views.person_add, name="person-add"),

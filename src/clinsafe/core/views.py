@@ -3,12 +3,14 @@ signed-in person's own account (registration, training, API tokens)."""
 
 from __future__ import annotations
 
+from smtplib import SMTPException
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import PasswordChangeView, PasswordResetConfirmView
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +18,7 @@ from django.urls import reverse_lazy
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinsafe.core import services
+from clinsafe.core import passwords, services
 from clinsafe.core.cso import cso_position
 from clinsafe.core.forms import submit
 from clinsafe.core.models import (
@@ -33,6 +35,7 @@ from clinsafe.core.people_forms import (
     AppointForm,
     EndAppointmentForm,
     GrantRoleForm,
+    PasswordResetRequestForm,
     RegistrationForm,
     TokenForm,
     TrainingForm,
@@ -339,3 +342,36 @@ class PasswordChange(PasswordChangeView):
 
 def _errors_in_words(errors: Any) -> str:
     return " ".join(f"{message}" for messages_ in errors.values() for message in messages_)
+
+
+# --- a forgotten password -----------------------------------------------------------------
+
+
+def password_reset(request: HttpRequest) -> HttpResponse:
+    """Ask for a reset link by email; where this clinsafe sends no email, say who can give one."""
+    form = PasswordResetRequestForm(request.POST or None)
+    if settings.EMAIL_ENABLED and request.method == "POST" and form.is_valid():
+        try:
+            passwords.email_reset_link(form.cleaned_data["email"])
+        except (OSError, SMTPException) as error:
+            form.add_error(
+                "email",
+                f"clinsafe could not send email just now ({error}). Try again later, or ask "
+                "the server's administrator for a link.",
+            )
+        else:
+            return render(request, "registration/password_reset_sent.html",
+                          {"hours": passwords.HOURS_VALID})  # fmt: skip
+    return render(request, "registration/password_reset.html",
+                  {"form": form, "email_enabled": settings.EMAIL_ENABLED})  # fmt: skip
+
+
+class PasswordResetConfirm(PasswordResetConfirmView):
+    template_name = "registration/password_reset_confirm.html"
+    success_url = reverse_lazy("login")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        passwords.password_was_reset(form.user)
+        messages.success(self.request, "Password set. Log in with your new password.")
+        return response
