@@ -122,6 +122,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "clinsafe.core",
     "clinsafe.audit",
     "clinsafe.products",
@@ -133,6 +135,9 @@ INSTALLED_APPS = [
     "clinsafe.deployments",
     "clinsafe.incidents",
 ]
+
+# Long work (a hazard log import) runs in a worker beside the web server: `clinsafe db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

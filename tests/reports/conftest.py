@@ -5,6 +5,7 @@ import io
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from openpyxl import load_workbook
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "hazard-logs"
@@ -79,3 +80,8 @@ def workbook_bytes(rows: list[dict], path: Path = TEMPLATE, first_row: int = 5) 
 @pytest.fixture
 def untidy_log() -> bytes:
     return workbook_bytes(UNTIDY_ROWS)
+
+
+def run_worker() -> None:
+    """Run the background tasks waiting, as `clinsafe db_worker` beside the server does."""
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)

@@ -12,10 +12,10 @@ from clinsafe.deployments.models import SupplierBundle
 from clinsafe.hazards.models import Hazard
 from clinsafe.reports.bundle import export_bundle
 from clinsafe.reports.log_file import find_layout, read_tables
-from clinsafe.reports.models import ComplianceAssessment, PlanApproval
+from clinsafe.reports.models import ComplianceAssessment, ImportJob, ImportState, PlanApproval
 from tests.conftest import PASSWORD, compliance_answers, logged_in, make_person
 from tests.gate.conftest import assessed
-from tests.reports.conftest import workbook_bytes
+from tests.reports.conftest import run_worker, workbook_bytes
 
 pytestmark = pytest.mark.django_db
 DOCS = "/products/medsflow/documents/"
@@ -81,41 +81,90 @@ def test_an_unknown_format_is_not_found(alex, product):
     assert logged_in(alex).get("/products/medsflow/documents/plan.exe").status_code == 404
 
 
-def test_a_spreadsheet_is_checked_then_imported_from_the_pages(cso, tom, product, untidy_log):
+def _columns(data, name):
+    """The mapping the page offers for ``data``, as its form posts it."""
+    _, layout = find_layout(read_tables(data, name))
+    return {f"column_{i}": key for i, key in enumerate(layout.mapping)}
+
+
+def _uploaded(client, data, name):
+    response = client.post(IMPORT, {"file": _file(data, name)})
+    assert response.status_code == 302, response.text
+    return response["Location"]
+
+
+def test_a_spreadsheet_is_checked_then_imported_in_the_background(
+    cso, tom, product, untidy_log, django_capture_on_commit_callbacks
+):
     client = logged_in(tom)
-    preview = client.post(IMPORT, {"file": _file(untidy_log, "log.xlsx")})
-    assert preview.status_code == 200
-    page = preview.text
+    job_page = _uploaded(client, untidy_log, "log.xlsx")
+    page = client.get(job_page).text
     assert (
         "Importing would create <strong>3 hazards</strong> and <strong>4 controls</strong>" in page
     )
     assert "Stated ratings that disagree with the matrix" in page
     assert Hazard.objects.count() == 0
-    content = re.search(r'name="content" value="([^"]+)"', page).group(1)
-    _, layout = find_layout(read_tables(untidy_log, "log.xlsx"))
-    columns = {f"column_{i}": key for i, key in enumerate(layout.mapping)}
-    assert f'<option value="{layout.mapping[3]}" selected>' in page  # the guess is offered
-    done = client.post(IMPORT, {"content": content, "filename": "log.xlsx", "action": "import",
-                                **columns})  # fmt: skip
-    assert done.status_code == 302 and done["Location"] == "/products/medsflow/"
+    columns = _columns(untidy_log, "log.xlsx")
+    assert f'<option value="{columns["column_3"]}" selected>' in page  # the guess is offered
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queued = client.post(job_page, {"action": "import", **columns})
+    assert queued.status_code == 302 and queued["Location"] == job_page
+    assert "Waiting for the import to start." in client.get(job_page).text
+    assert client.get(f"{job_page}progress/").json() == {"state": "queued", "done": 0, "total": 0}
+    assert Hazard.objects.count() == 0
+
+    run_worker()
+    done = client.get(job_page).text
+    assert "3 hazards and 4 controls from log.xlsx" in done
+    assert ImportJob.objects.get().state == ImportState.IMPORTED
     assert Hazard.objects.filter(product=product).count() == 3
     hazard_page = client.get("/products/medsflow/hazards/H-002/").text
     assert "the file states the initial rating as 5; the matrix gives 4" in hazard_page
+    again = client.post(job_page, {"action": "import", **columns})
+    assert "Imported" in client.get(job_page).text and again.status_code == 200
+    assert Hazard.objects.filter(product=product).count() == 3
 
 
-def test_changing_what_a_column_holds_changes_what_is_imported(cso, tom, product):
+def test_changing_what_a_column_holds_changes_what_is_imported(
+    cso, tom, product, django_capture_on_commit_callbacks
+):
     data = b"Hazard ID,Title,Notes\n1,Wrong unit,Seen on ward 4\n"
     client = logged_in(tom)
-    content = base64.b64encode(data).decode()
-    form = {"content": content, "filename": "log.csv", "column_0": "id", "column_1": "title",
-            "column_2": "description", "action": "import"}  # fmt: skip
-    assert client.post(IMPORT, form).status_code == 302
+    job_page = _uploaded(client, data, "log.csv")
+    form = {"column_0": "id", "column_1": "title", "column_2": "description"}
+    checked = client.post(job_page, {**form, "action": "check"}).text
+    assert "Importing would create <strong>1 hazard</strong>" in checked
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job_page, {**form, "action": "import"})
+    run_worker()
     assert Hazard.objects.get().description == "Seen on ward 4"
+
+
+def test_a_row_the_hazard_log_refuses_leaves_nothing_and_is_named_by_row(
+    cso, tom, product, django_capture_on_commit_callbacks
+):
+    # Row 3's residual severity is above its initial one: the file reads, the log refuses it.
+    data = (b"Hazard ID,Title,Initial severity,Initial likelihood,Residual severity,"
+            b"Residual likelihood\n1,Wrong unit,Major,Medium,Major,Low\n"
+            b"2,Lost alert,Minor,Low,Catastrophic,Low\n")  # fmt: skip
+    client = logged_in(tom)
+    job_page = _uploaded(client, data, "log.csv")
+    columns = _columns(data, "log.csv")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(job_page, {"action": "import", **columns})
+    run_worker()
+    page = client.get(job_page).text
+    assert "Nothing was imported" in page and "1 row could not be imported" in page
+    assert "<td>3</td><td>severity</td><td>Residual severity (Catastrophic) cannot be" in page
+    assert ImportJob.objects.get().state == ImportState.REFUSED
+    assert Hazard.objects.count() == 0
 
 
 def test_a_file_with_problems_is_shown_with_them_and_cannot_be_imported(cso, tom, product):
     data = workbook_bytes([{"A": 1, "D": "Dose wrong", "M": "Huge", "N": "Low"}])
-    page = logged_in(tom).post(IMPORT, {"file": _file(data, "log.xlsx")}).text
+    client = logged_in(tom)
+    page = client.get(_uploaded(client, data, "log.xlsx")).text
     assert "1 row cannot be imported" in page
     assert "&#x27;Huge&#x27; is not a severity" in page
     assert 'value="import"' not in page
@@ -129,7 +178,18 @@ def test_a_file_that_cannot_be_read_is_refused_on_the_page_with_the_reason(cso, 
         response = logged_in(tom).post(IMPORT, {"file": _file(content, name)})
         assert response.status_code == 200, name
         assert f'<a href="#id_file">Hazard log spreadsheet: {reason}' in response.text, name
-    assert Hazard.objects.count() == 0
+    assert Hazard.objects.count() == 0 and ImportJob.objects.count() == 0
+
+
+def test_only_the_uploader_imports_and_others_cannot_see_the_file(
+    cso, tom, product, untidy_log, charlie
+):
+    job_page = _uploaded(logged_in(tom), untidy_log, "log.xlsx")
+    columns = _columns(untidy_log, "log.xlsx")
+    refused = logged_in(cso).post(job_page, {"action": "import", **columns})
+    assert "Only the person who uploaded a file imports it." in refused.text
+    assert logged_in(charlie).get(job_page).status_code == 404
+    assert ImportJob.objects.get().state == ImportState.UPLOADED
 
 
 def test_engineers_and_viewers_may_not_import(sam, alex, product, untidy_log):
@@ -137,7 +197,7 @@ def test_engineers_and_viewers_may_not_import(sam, alex, product, untidy_log):
         assert logged_in(person).get(IMPORT).status_code == 403
         response = logged_in(person).post(IMPORT, {"file": _file(untidy_log, "log.xlsx")})
         assert response.status_code == 403
-    assert Hazard.objects.count() == 0
+    assert Hazard.objects.count() == 0 and ImportJob.objects.count() == 0
 
 
 def test_the_cso_answers_and_signs_the_compliance_assessment(cso, release):

@@ -84,22 +84,9 @@ class UploadForm(NHSForm):
             raise forms.ValidationError("Choose an .xlsx or .csv file.")
         return upload
 
-    @classmethod
-    def refused(cls, message: str) -> UploadForm:
-        """A form that shows, against its file field, why the file sent cannot be read."""
-        form = cls(data={})
-        form.is_valid()
-        form.errors["file"] = form.error_class([message])
-        return form
-
 
 class MappingForm(NHSForm):
-    """The file travels with the mapping (base64, decoded by the view, which needs it to
-    find the columns), so the preview and the import read the same bytes without the server
-    keeping an upload between requests."""
-
-    content = forms.CharField(widget=forms.HiddenInput)
-    filename = forms.CharField(widget=forms.HiddenInput, max_length=300)
+    """What each column of the uploaded file holds, as recognised from its headings."""
 
     def __init__(self, *args: Any, layout: Layout | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -483,6 +483,17 @@ class ParsedLog:
     problems: list[Problem]
     notes: list[str]
 
+    @property
+    def new_controls(self) -> int:
+        """Controls an import creates: one listed under several hazards by its id is one."""
+        seen: set[str] = set()
+        count = 0
+        for control in [*(c for h in self.hazards for c in h.controls), *self.controls]:
+            if not control.file_id or control.file_id not in seen:
+                count += 1
+            seen.add(control.file_id)
+        return count
+
 
 def parse_log(
     tables: list[SheetTable], mapping: list[str] | None = None, sheet: str | None = None

@@ -3,11 +3,15 @@
 Every hazard, estimate and control goes through the hazard log's own services, so an
 import is held to exactly the rules (and leaves exactly the audit trail) of typing it in.
 A dry run does the same work and rolls it back, so what it reports is what an import does.
+A preview only reads the file, writing nothing, so it holds no lock however large the log.
+
+On the web the import runs in the background: `clinsafe.reports.import_jobs`.
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -80,6 +84,52 @@ class ImportResult:
         }  # fmt: skip
 
 
+OnProgress = Callable[[int, int], None]  # (steps done, steps in all)
+
+
+def _read(result: ImportResult, data: bytes, mapping: list[str] | None) -> ParsedLog | None:
+    """The file parsed, or None with the reason it cannot be among ``result.problems``."""
+    if len(data) > MAX_FILE_BYTES:
+        result.problems.append(
+            Problem(0, "file", f"The file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
+        )
+        return None
+    try:
+        parsed = parse_log(read_tables(data, result.filename), mapping)
+    except LogFileError as error:
+        result.problems.append(Problem(0, "file", str(error)))
+        return None
+    result.parsed = parsed
+    result.problems += parsed.problems
+    result.notes += parsed.notes
+    return parsed
+
+
+def preview_hazard_log(
+    *, actor: Actor, product: Product, data: bytes, filename: str, mapping: list[str] | None = None
+) -> ImportResult:
+    """What importing ``data`` would create, from reading the file alone: its hazards with
+    the references they would get, its controls, the stated ratings the matrix contradicts,
+    and the rows the file itself makes unreadable. Nothing is written. The import then holds
+    every row to the hazard log's rules, and refuses the whole file if one fails."""
+    require(actor, Action.IMPORT_HAZARD_LOG, product.organisation)
+    result = ImportResult(filename, True, None)
+    parsed = _read(result, data, mapping)
+    if parsed is None or result.problems:
+        return result
+    for number, hazard in enumerate(parsed.hazards, start=product.next_hazard_number):
+        reference = Hazard(number=number).reference
+        result.created.append((reference, hazard.title, hazard.row))
+        for stage in (Stage.INITIAL, Stage.RESIDUAL):
+            estimate: ParsedEstimate | None = getattr(hazard, stage)
+            if estimate is not None and estimate.mismatch:
+                result.mismatches.append(
+                    Mismatch(reference, hazard.row, stage, estimate.stated, estimate.rating)
+                )
+    result.controls = parsed.new_controls
+    return result
+
+
 def import_hazard_log(
     *,
     actor: Actor,
@@ -88,28 +138,18 @@ def import_hazard_log(
     filename: str,
     dry_run: bool = False,
     mapping: list[str] | None = None,
+    progress: OnProgress | None = None,
 ) -> ImportResult:
     """Read ``data`` (XLSX or CSV) and create its hazards, estimates and controls in
-    ``product``; nothing is written unless every row can be imported."""
+    ``product``; nothing is written unless every row can be imported. ``progress`` is told
+    of each hazard and control written."""
     user = require(actor, Action.IMPORT_HAZARD_LOG, product.organisation)
     result = ImportResult(filename, dry_run, None)
-    if len(data) > MAX_FILE_BYTES:
-        result.problems.append(
-            Problem(0, "file", f"The file is {len(data):,} bytes; the limit is {MAX_FILE_BYTES:,}.")
-        )
-        return result
-    try:
-        parsed = parse_log(read_tables(data, filename), mapping)
-    except LogFileError as error:
-        result.problems.append(Problem(0, "file", str(error)))
-        return result
-    result.parsed = parsed
-    result.problems += parsed.problems
-    result.notes += parsed.notes
-    if result.problems:
+    parsed = _read(result, data, mapping)
+    if parsed is None or result.problems:
         return result
     with transaction.atomic():
-        _Writer(user, product, filename, result).write(parsed)
+        _Writer(user, product, filename, result, progress).write(parsed)
         if result.problems or dry_run or not result.created:
             # Nothing is kept: a refused import, a dry run, or a log with no hazards.
             transaction.set_rollback(True)
@@ -147,8 +187,16 @@ def import_hazard_log(
 
 
 class _Writer:
-    def __init__(self, actor: User, product: Product, filename: str, result: ImportResult) -> None:
+    def __init__(
+        self,
+        actor: User,
+        product: Product,
+        filename: str,
+        result: ImportResult,
+        progress: OnProgress | None,
+    ) -> None:
         self.actor, self.product, self.filename, self.result = actor, product, filename, result
+        self.progress = progress or (lambda done, total: None)
         self.members = {
             key.lower(): user
             for user in User.objects.filter(memberships__organisation=product.organisation)
@@ -159,17 +207,19 @@ class _Writer:
     def write(self, parsed: ParsedLog) -> None:
         by_file_id: dict[str, Hazard] = {}
         self.controls_by_file_id: dict[str, Control] = {}
-        for parsed_hazard in parsed.hazards:
+        total = len(parsed.hazards) + len(parsed.controls)
+        for done, parsed_hazard in enumerate(parsed.hazards, start=1):
             hazard = self._step(parsed_hazard.row, lambda h=parsed_hazard: self._hazard(h))
-            if hazard is None:
-                continue
-            if parsed_hazard.file_id:
-                by_file_id[parsed_hazard.file_id] = hazard
-            for control in parsed_hazard.controls:
-                self._step(control.row, lambda c=control, h=hazard: self._control(c, [h]))
-        for control in parsed.controls:
+            if hazard is not None:
+                if parsed_hazard.file_id:
+                    by_file_id[parsed_hazard.file_id] = hazard
+                for control in parsed_hazard.controls:
+                    self._step(control.row, lambda c=control, h=hazard: self._control(c, [h]))
+            self.progress(done, total)
+        for done, control in enumerate(parsed.controls, start=len(parsed.hazards) + 1):
             linked = [by_file_id[i] for i in control.hazard_ids if i in by_file_id]
             self._step(control.row, lambda c=control, h=linked: self._control(c, h))
+            self.progress(done, total)
 
     def _step(self, row: int, action: Any) -> Any:
         """One step in a savepoint: a refused step is a problem row, and the rest go on so

@@ -145,3 +145,45 @@ class RatingMismatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hazard.reference} {self.stage}: stated {self.stated}, matrix {self.computed}"
+
+
+class ImportState(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded, not yet imported"
+    QUEUED = "queued", "Waiting to be imported"
+    RUNNING = "running", "Being imported"
+    IMPORTED = "imported", "Imported"
+    REFUSED = "refused", "Refused: nothing imported"
+    FAILED = "failed", "Failed: nothing imported"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet on its way into a product's hazard log: kept on the server from upload
+    to import, so the preview, the mapping and the import read the same bytes, and the
+    import runs in the background with its progress and outcome on record."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="import_jobs")
+    filename = models.CharField(max_length=300)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    mapping: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=ImportState.choices, default="uploaded")
+    finished_at = models.DateTimeField(null=True, blank=True)
+    outcome: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    log_import = models.OneToOneField(
+        HazardLogImport, null=True, blank=True, on_delete=models.PROTECT, related_name="job"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.filename} for {self.product}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.state in (ImportState.QUEUED, ImportState.RUNNING)

@@ -11,6 +11,12 @@ urlpatterns = [
     path("documents/dtac.<str:fmt>", views.dtac_document, name="dtac-document"),
     path("documents/issued/<int:pk>/", views.issued_document, name="issued-document"),
     path("hazard-log/import/", views.log_import, name="hazard-log-import"),
+    path("hazard-log/import/<int:job>/", views.log_import_job, name="hazard-log-import-job"),
+    path(
+        "hazard-log/import/<int:job>/progress/",
+        views.log_import_progress,
+        name="hazard-log-import-progress",
+    ),
     path("releases/<str:version>/safety-case-report.<str:fmt>", views.safety_case_report,
          name="safety-case-report"),
     path("releases/<str:version>/compliance/", views.compliance, name="release-compliance"),

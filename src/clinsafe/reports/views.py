@@ -6,19 +6,19 @@ service or a builder, and respond."""
 from __future__ import annotations
 
 import base64
-import binascii
 from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 
-from clinsafe.core.forms import submit
+from clinsafe.core.forms import run_service, submit
 from clinsafe.core.http import download
 from clinsafe.core.permissions import Action, require
+from clinsafe.core.progress import progress_of
 from clinsafe.gate.evaluation import gate_reports
 from clinsafe.gate.views import release_or_404
 from clinsafe.hazards.views import product_or_404, product_page
@@ -28,9 +28,10 @@ from clinsafe.reports.bundle import SCHEMA_PATH, export_bundle
 from clinsafe.reports.dcb0129 import REQUIREMENTS, Evidence
 from clinsafe.reports.document import Document
 from clinsafe.reports.forms import ComplianceForm, MappingForm, SignForm, UploadForm
-from clinsafe.reports.log_file import LogFileError, find_layout, read_tables
-from clinsafe.reports.log_import import import_hazard_log
-from clinsafe.reports.models import ComplianceStatus, IssuedDocument
+from clinsafe.reports.import_jobs import progress_key, start_import, upload_for_import
+from clinsafe.reports.log_file import find_layout, read_tables
+from clinsafe.reports.log_import import preview_hazard_log
+from clinsafe.reports.models import ComplianceStatus, ImportJob, ImportState, IssuedDocument
 from clinsafe.reports.records import read_log
 from clinsafe.reports.render import DOCX, PDF, to_docx, to_html, to_pdf
 from clinsafe.reports.spreadsheet import CSV, JSON, XLSX, to_csv, to_json, to_xlsx
@@ -249,49 +250,59 @@ def supplier_bundle(request: HttpRequest, slug: str, version: str) -> HttpRespon
 
 @login_required
 def log_import(request: HttpRequest, slug: str) -> HttpResponse:
+    """Upload a spreadsheet; it is kept for its preview and import."""
     product = product_or_404(request, slug)
     require(request.user, Action.IMPORT_HAZARD_LOG, product.organisation)
-    if request.method != "POST":
-        return product_page(request, "reports/log_import.html", product, upload=UploadForm())
-    if "file" in request.FILES:
-        upload = UploadForm(request.POST, request.FILES)
-        if not upload.is_valid():
-            return product_page(request, "reports/log_import.html", product, upload=upload)
-        data, filename = upload.cleaned_data["file"].read(), upload.cleaned_data["file"].name
-    else:
-        try:
-            data = base64.b64decode(request.POST.get("content", ""), validate=True)
-        except (binascii.Error, ValueError):
-            return HttpResponseBadRequest("The file did not arrive intact; upload it again.")
-        filename = request.POST.get("filename", "hazard-log.xlsx")[:300]
-    mapping = None
-    try:
-        _, layout = find_layout(read_tables(data, filename))
-    except LogFileError as error:
-        upload = UploadForm.refused(str(error))
-        return product_page(request, "reports/log_import.html", product, upload=upload)
-    hidden = {"content": base64.b64encode(data).decode(), "filename": filename}
-    if "file" in request.FILES:
-        form = MappingForm(initial=hidden, layout=layout)
-    else:
-        form = MappingForm({**request.POST.dict(), **hidden}, layout=layout)
-        if form.is_valid():
-            mapping = form.mapping()
-    commit = request.POST.get("action") == "import" and mapping is not None
-    result = import_hazard_log(
-        actor=request.user, product=product, data=data, filename=filename,
-        dry_run=not commit, mapping=mapping,
-    )  # fmt: skip
-    if commit and result.ok:
-        messages.success(
-            request,
-            f"Imported {len(result.created)} hazards and {result.controls} controls from "
-            f"{filename}."
-            + (f" {len(result.mismatches)} stated ratings disagree with the matrix: each is "
-               "shown on its hazard for the CSO." if result.mismatches else ""),
-        )  # fmt: skip
-        return redirect("hazard-log", product.slug)
-    return product_page(
-        request, "reports/log_import.html", product, form=form, result=result,
-        layout=layout,
-    )  # fmt: skip
+    upload = UploadForm(request.POST or None, request.FILES or None)
+    job = submit(
+        upload,
+        lambda: upload_for_import(
+            actor=request.user,
+            product=product,
+            data=upload.cleaned_data["file"].read(),
+            filename=upload.cleaned_data["file"].name,
+        ),
+    )
+    if job is not None:
+        return redirect("hazard-log-import-job", product.slug, job.pk)
+    recent = ImportJob.objects.filter(product=product).select_related("uploaded_by")[:10]
+    return product_page(request, "reports/log_import.html", product, upload=upload, jobs=recent)
+
+
+def _job_or_404(request: HttpRequest, slug: str, job: int) -> ImportJob:
+    product = product_or_404(request, slug)
+    require(request.user, Action.IMPORT_HAZARD_LOG, product.organisation)
+    return get_object_or_404(ImportJob.objects.select_related("product"), product=product, pk=job)
+
+
+@login_required
+def log_import_job(request: HttpRequest, slug: str, job: int) -> HttpResponse:
+    """An uploaded file: its preview and mapping until imported, then its progress, then
+    what came of it."""
+    upload = _job_or_404(request, slug, job)
+    product = upload.product
+    if upload.state != ImportState.UPLOADED:
+        return product_page(request, "reports/log_import_job.html", product, job=upload,
+                            progress=progress_of(progress_key(upload)))  # fmt: skip
+    data = bytes(upload.data)
+    layout = find_layout(read_tables(data, upload.filename))[1]
+    form = MappingForm(request.POST or None, layout=layout)
+    mapping = form.mapping() if form.is_bound and form.is_valid() else None
+    if request.POST.get("action") == "import" and mapping is not None:
+        started = run_service(
+            form, lambda: start_import(actor=request.user, job=upload, mapping=mapping)
+        )
+        if started is not None:
+            return redirect("hazard-log-import-job", product.slug, upload.pk)
+    result = preview_hazard_log(actor=request.user, product=product, data=data,
+                                filename=upload.filename, mapping=mapping)  # fmt: skip
+    return product_page(request, "reports/log_import.html", product, form=form, result=result,
+                        layout=layout, job=upload)  # fmt: skip
+
+
+@login_required
+def log_import_progress(request: HttpRequest, slug: str, job: int) -> JsonResponse:
+    """How far an import has got, for its page to show as it runs."""
+    upload = _job_or_404(request, slug, job)
+    done, total = progress_of(progress_key(upload)) or (0, 0)
+    return JsonResponse({"state": upload.state, "done": done, "total": total})
