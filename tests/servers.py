@@ -1,5 +1,6 @@
 """A real clinsafe server for tests that need one from outside: the demo, migrated and
-seeded into its own SQLite database, served on a free loopback port."""
+seeded into its own SQLite database, served on a free loopback port with its background
+worker."""
 
 from __future__ import annotations
 
@@ -48,18 +49,20 @@ def demo_server(data: Path) -> Iterator[DemoServer]:
     server.clinsafe("seed-demo")
     log_path = data / "server.log"
     with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [*CLINSAFE, "runserver", "--noreload", f"127.0.0.1:{port}"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
+        process, worker = (
+            subprocess.Popen([*CLINSAFE, *command], env=env, stdout=log, stderr=subprocess.STDOUT)
+            for command in (
+                ["runserver", "--noreload", f"127.0.0.1:{port}"],
+                ["db_worker", "--no-reload", "--interval", "0.2"],
+            )
         )
         try:
             _wait_until_up(server.url, process, log_path)
             yield server
         finally:
-            process.terminate()
-            process.wait(timeout=10)
+            for running in (process, worker):
+                running.terminate()
+                running.wait(timeout=10)
 
 
 def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:

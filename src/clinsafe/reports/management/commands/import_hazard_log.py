@@ -30,6 +30,15 @@ class Command(BaseCommand):
             "otherwise checks as the product's CSO",
         )
 
+    shown = -1
+
+    def _progress(self, done: int, total: int) -> None:
+        """Each tenth of the way, on stderr (stdout holds the result)."""
+        tenth = done * 10 // total
+        if tenth > self.shown:
+            self.shown = tenth
+            self.stderr.write(f"{done:,} of {total:,} hazards and controls checked.")
+
     def handle(self, *args: Any, **options: Any) -> None:
         product = find_product(options["product"])
         if options["by"]:
@@ -53,6 +62,7 @@ class Command(BaseCommand):
                 data=data,
                 filename=path.name,
                 dry_run=options["dry_run"],
+                progress=self._progress,
             )
         )
         if options["json"]:
