@@ -166,3 +166,31 @@ def test_a_hazards_history_lists_its_events_newest_first(trail):
         "Hazard edited",
         "Hazard raised",
     ]
+
+
+def test_events_appended_at_end_are_chained_in_order_when_the_block_ends(product, tom):
+    from clinsafe.audit.services import appended_at_end
+
+    before = ChainHead.objects.get().last_sequence
+    with transaction.atomic(), appended_at_end():
+        first = raise_hazard(product, tom, title="First")
+        raise_hazard(product, tom, title="Second")
+        assert ChainHead.objects.get().last_sequence == before, "nothing chained yet"
+    events = AuditEvent.objects.filter(sequence__gt=before).order_by("sequence")
+    assert [e.subject_label for e in events] == [str(first), "H-002 Second"]
+    assert [e.sequence for e in events] == [before + 1, before + 2]
+    assert ChainHead.objects.get().last_sequence == before + 2
+    assert verify_audit_trail().ok
+
+
+def test_a_block_rolled_back_chains_none_of_its_events(product, tom):
+    from clinsafe.audit.services import appended_at_end
+
+    before = AuditEvent.objects.count()
+    with transaction.atomic(), appended_at_end():
+        raise_hazard(product, tom, title="Kept back")
+        transaction.set_rollback(True)
+    with pytest.raises(ValueError), transaction.atomic(), appended_at_end():
+        raise_hazard(product, tom, title="Failed")
+        raise ValueError("the import failed")
+    assert AuditEvent.objects.count() == before and verify_audit_trail().ok

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +34,10 @@ def display_name(user: User) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
+# Events recorded within `appended_at_end`, waiting to be chained (None outside it).
+_waiting: ContextVar[list[AuditEvent] | None] = ContextVar("waiting_events", default=None)
+
+
 def record_event(
     event_type: EventType,
     *,
@@ -40,38 +46,67 @@ def record_event(
     organisation: Organisation | None,
     data: dict[str, Any] | None = None,
     reason: str = "",
-) -> AuditEvent:
+) -> None:
     """Append an event to the chain; an unknown type is a programming error and raises."""
     if event_type not in EventType.values:
         raise ValueError(f"Unknown audit event type {event_type!r}.")
+    event = AuditEvent(
+        event_type=event_type,
+        actor=actor,
+        actor_name=display_name(actor),
+        organisation=organisation,
+        organisation_name=organisation.name if organisation else "",
+        subject_type=subject._meta.label_lower,
+        subject_id=subject.pk,
+        subject_label=str(subject),
+        data=plain_data(data or {}),
+        reason=reason,
+        subject_state=state_of(subject),  # the row as this change left it
+    )
+    waiting = _waiting.get()
+    if waiting is None:
+        _chain([event])
+    else:
+        waiting.append(event)
+
+
+@contextmanager
+def appended_at_end() -> Iterator[None]:
+    """Within a transaction that records thousands of events (an import), keep them and
+    chain them in one go as it ends: the chain head, which every writer's events queue on,
+    is then held for moments rather than for the whole transaction. If the block raises,
+    nothing is chained (and its transaction rolls back), nor if it marks the transaction
+    for rollback."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("appended_at_end must run inside transaction.atomic().")
+    waiting: list[AuditEvent] = []
+    token = _waiting.set(waiting)
+    try:
+        yield
+    finally:
+        _waiting.reset(token)
+    if not transaction.get_rollback():
+        _chain(waiting)
+
+
+def _chain(events: list[AuditEvent]) -> None:
+    """Give ``events`` the next sequence numbers, link and sign them, and move the head."""
+    if not events:
+        return
     with transaction.atomic():
         # The head row is the chain's lock: writers queue on it, so the chain never forks.
         head = ChainHead.objects.select_for_update().get(pk=1)  # made by migration 0002
-        event = AuditEvent(
-            sequence=head.last_sequence + 1,
-            occurred_at=timezone.now(),
-            event_type=event_type,
-            actor=actor,
-            actor_name=display_name(actor),
-            organisation=organisation,
-            organisation_name=organisation.name if organisation else "",
-            subject_type=subject._meta.label_lower,
-            subject_id=subject.pk,
-            subject_label=str(subject),
-            data=plain_data(data or {}),
-            reason=reason,
-            previous_hash=head.last_hash,
-            subject_state=state_of(subject),
-        )
-        event.content_hash = content_hash(event)
-        event.signature = sign(settings.AUDIT_KEY, event.content_hash)
-        event.save()
-        head.last_sequence, head.last_hash = event.sequence, event.content_hash
-        head.signature = sign(settings.AUDIT_KEY, head_message(event.sequence, event.content_hash))
+        for event in events:
+            event.sequence, event.previous_hash = head.last_sequence + 1, head.last_hash
+            event.occurred_at = timezone.now()
+            event.content_hash = content_hash(event)
+            event.signature = sign(settings.AUDIT_KEY, event.content_hash)
+            head.last_sequence, head.last_hash = event.sequence, event.content_hash
+        AuditEvent.objects.bulk_create(events, batch_size=500)
+        head.signature = sign(settings.AUDIT_KEY, head_message(head.last_sequence, head.last_hash))
         head.save()
         if not any(entry[1] is _checkpoint for entry in connection.run_on_commit):
             transaction.on_commit(_checkpoint, robust=True)
-    return event
 
 
 def _checkpoint(path: Path | None = None) -> None:

@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import record_event
+from clinsafe.audit.services import appended_at_end, record_event
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.hazards import services as log
 from clinsafe.hazards.models import Control, Hazard, HazardStatus, Stage
@@ -148,7 +148,9 @@ def import_hazard_log(
     parsed = _read(result, data, mapping)
     if parsed is None or result.problems:
         return result
-    with transaction.atomic():
+    # Thousands of events: chained as the import ends, so other writers' events do not
+    # queue behind the whole import (a refused or dry run is rolled back whole).
+    with transaction.atomic(), appended_at_end():
         _Writer(user, product, filename, result, progress).write(parsed)
         if result.problems or dry_run or not result.created:
             # Nothing is kept: a refused import, a dry run, or a log with no hazards.

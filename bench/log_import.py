@@ -1,0 +1,123 @@
+"""What importing a 2,000-row spreadsheet hazard log costs, against its floor.
+
+Generates a hazard log of N hazards (each with causes, effects, initial and residual
+estimates and one control) in a fresh database, exports it as XLSX (clinsafe's own export,
+the NHS template's columns), then times and measures:
+
+* the preview (reading the file, writing nothing: what the web page shows first);
+* the import, through the hazard log's services with every audit event;
+* the floor: reading the same file plus inserting the same rows with bulk_create, with no
+  rules checked and no audit trail (what the data alone costs).
+
+Peak memory is the process's resident size at its highest (ru_maxrss) over each step, less
+the size it had before, so it is printed for the steps in order of size.
+
+    .venv/bin/python bench/log_import.py [--hazards 2000]
+
+A fresh SQLite database in a temporary folder is used unless DATABASE_URL is set (it must
+then point at an empty database).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import tempfile
+import time
+from collections.abc import Callable
+from typing import Any
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hazards", type=int, default=2000, help="N (default 2000)")
+    args = parser.parse_args()
+
+    os.environ.setdefault("CLINSAFE_DATA_DIR", tempfile.mkdtemp(prefix="clinsafe-bench-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "clinsafe.settings"
+    os.environ.setdefault("CLINSAFE_DEBUG", "0")  # as served: no query log
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    from clinsafe.core.models import Membership, Organisation, Role
+    from clinsafe.hazards.models import Hazard
+    from clinsafe.hazards.sample import generate_hazards
+    from clinsafe.products.models import Product
+    from clinsafe.reports.log_file import parse_log, read_tables
+    from clinsafe.reports.log_import import import_hazard_log, preview_hazard_log
+    from clinsafe.reports.records import read_log
+    from clinsafe.reports.spreadsheet import to_xlsx
+
+    print(f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
+          f"DEBUG {settings.DEBUG}", flush=True)  # fmt: skip
+    call_command("migrate", verbosity=0)
+    user = User.objects.create_user("bench")
+    organisation = Organisation.objects.create(name="Bench", slug="bench", kind="manufacturer")
+    Membership.objects.create(user=user, organisation=organisation, role=Role.CSO)
+
+    def product(slug: str) -> Product:
+        return Product.objects.create(organisation=organisation, name=slug, slug=slug)
+
+    source = product("source")
+    generate_hazards(source, args.hazards, author=user, controls_per_hazard=1)
+    data = to_xlsx(read_log(source))
+    print(f"file: {len(data):,} bytes, {args.hazards:,} hazards, {args.hazards:,} controls")
+
+    def floor() -> None:
+        parse_log(read_tables(data, "log.xlsx"))
+        generate_hazards(product("floor"), args.hazards, author=user, controls_per_hazard=1)
+
+    def preview() -> None:
+        preview_hazard_log(actor=user, product=product("preview"), data=data, filename="l.xlsx")
+
+    target = product("imported")
+
+    def run_import() -> None:
+        result = import_hazard_log(actor=user, product=target, data=data, filename="log.xlsx")
+        assert result.ok and result.record is not None, result.problems
+
+    figures = {name: measure(step) for name, step in
+               (("floor", floor), ("preview", preview), ("import", run_import))}  # fmt: skip
+    assert Hazard.objects.filter(product=target).count() == args.hazards
+    floor_s = figures["floor"][0]
+    print(f"{'':10} {'time':>9} {'x floor':>8} {'peak memory':>12}")
+    for name, (seconds, peak) in figures.items():
+        print(f"{name:10} {seconds:>7.1f} s {seconds / floor_s:>7.1f}x {peak:>9.0f} MB")
+
+
+def measure(step: Callable[[], Any]) -> tuple[float, float]:
+    """Seconds taken, and the peak resident size in MB above the size before, measured in
+    a forked process so that no earlier step's peak hides it."""
+    from django.db import connections
+
+    connections.close_all()  # the child opens its own
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        before = _resident_kb()
+        started = time.perf_counter()
+        step()
+        seconds = time.perf_counter() - started
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        os.write(writing, f"{seconds} {(peak - before) / 1024}".encode())
+        os._exit(0)
+    os.close(writing)
+    _, status = os.waitpid(child, 0)
+    figures = os.read(reading, 100).decode().split()
+    if status or len(figures) != 2:
+        raise SystemExit("a step failed; its output is above")
+    return float(figures[0]), float(figures[1])
+
+
+def _resident_kb() -> int:
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+if __name__ == "__main__":
+    main()
