@@ -196,3 +196,13 @@ def test_another_organisations_username_answers_as_one_that_does_not_exist(hazar
         return json.dumps(response.json()).replace(username, "<name>")
 
     assert owner_error(charlie.username) == owner_error("no-such-person")
+
+
+@pytest.mark.parametrize("method", ["get", "patch"])
+def test_a_release_version_no_release_has_is_not_found(sam, product, method):
+    # Schemathesis found a KeyError (500) here, with a version of sixty zeros.
+    response = getattr(api_as(sam), method)(
+        f"/api/products/medsflow/releases/{'0' * 60}/", {"summary": "x"}, format="json"
+    )
+    assert response.status_code == 404, response.content
+    assert response.json() == {"detail": "No Release matches the given query."}

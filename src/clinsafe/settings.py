@@ -275,6 +275,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "clinsafe.api.schema.document_errors",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "HazardStatusEnum": "clinsafe.hazards.models.HazardStatus",
         "ControlStatusEnum": "clinsafe.hazards.models.ControlStatus",

@@ -1,8 +1,13 @@
 """Routes of the REST API, its OpenAPI schema and interactive documentation."""
 
-from django.urls import include, path
+from typing import Any
+
+from django.urls import include, path, re_path
+from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.exceptions import NotFound
 from rest_framework.routers import DefaultRouter
+from rest_framework.views import APIView
 
 from clinsafe.core.api import ApiTokenViewSet
 from clinsafe.deployments.api import DeploymentViewSet
@@ -25,8 +30,21 @@ router.register("changes", ChangeViewSet, basename="api-change")
 router.register("deployments", DeploymentViewSet, basename="api-deployment")
 router.register("tokens", ApiTokenViewSet, basename="api-token")
 
+
+@extend_schema(exclude=True)
+class NoSuchOperation(APIView):
+    """Any other path under /api/: a 404 in JSON, as every API answer is, rather than the
+    site's HTML page (e.g. /api/hazards/0.5/, which no route takes)."""
+
+    permission_classes: list[Any] = []
+
+    def http_method_not_allowed(self, request: Any, *args: Any, **kwargs: Any) -> Any:
+        raise NotFound()
+
+
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("", include(router.urls)),
+    re_path(r"", NoSuchOperation.as_view()),
 ]

@@ -42,7 +42,8 @@ def _digest(row: dict[str, Any]) -> str:
 def state_of(subject: models.Model) -> str:
     """The digest of ``subject``'s row as stored now ("" if it has none)."""
     model = type(subject)
-    row = model._base_manager.filter(pk=subject.pk).values(*tracked_fields(model)).first()
+    rows = model._base_manager.filter(pk=subject.pk).values(*tracked_fields(model))
+    row = next(iter(rows), None)  # at most one: no ORDER BY, LIMIT to compile
     return _digest(row) if row else ""
 
 

@@ -7,6 +7,7 @@ import re
 import django_filters
 from django.db.models import Q, QuerySet
 
+from clinsafe.core.filters import YesNoFilter
 from clinsafe.hazards.models import (
     LIKELIHOOD_CHOICES,
     SEVERITY_CHOICES,
@@ -24,7 +25,7 @@ _REFERENCE = re.compile(r"^\s*h-?0*(\d+)\s*$", re.IGNORECASE)
 class WithdrawnHiddenFilterSet(django_filters.FilterSet):
     """Withdrawn records are listed only when asked for with ``withdrawn=true``."""
 
-    withdrawn = django_filters.BooleanFilter(
+    withdrawn = YesNoFilter(
         field_name="withdrawn_at", lookup_expr="isnull", exclude=True, label="Withdrawn"
     )
 
@@ -41,10 +42,10 @@ class HazardFilterSet(WithdrawnHiddenFilterSet):
     owner = django_filters.CharFilter(field_name="owner__username", label="Owner (username)")
     initial_rating = django_filters.MultipleChoiceFilter(choices=RATING_CHOICES)
     residual_rating = django_filters.MultipleChoiceFilter(choices=RATING_CHOICES)
-    initial_assessed = django_filters.BooleanFilter(
+    initial_assessed = YesNoFilter(
         field_name="initial_rating", lookup_expr="isnull", exclude=True, label="Initial assessed"
     )
-    residual_assessed = django_filters.BooleanFilter(
+    residual_assessed = YesNoFilter(
         field_name="residual_rating", lookup_expr="isnull", exclude=True, label="Residual assessed"
     )
     initial_severity = django_filters.ChoiceFilter(choices=SEVERITY_CHOICES)

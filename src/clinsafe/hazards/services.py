@@ -166,16 +166,15 @@ def assess_risk(
     severity_value = _enum_member(Severity, severity, "severity")
     likelihood_value = _enum_member(Likelihood, likelihood, "likelihood")
     with transaction.atomic():
-        hazard = Hazard.objects.select_for_update().get(pk=hazard.pk)
+        hazard = (
+            Hazard.objects.select_for_update(of=("self",))
+            .select_related("product__organisation")
+            .get(pk=hazard.pk)
+        )
         _refuse_if_withdrawn(hazard)
-        current = {
-            e.stage: e
-            for e in [
-                hazard.estimates.filter(stage=s).order_by("-assessed_at", "-id").first()
-                for s in Stage.values
-            ]
-            if e is not None
-        }
+        current: dict[str, RiskEstimate] = {}
+        for estimate in hazard.estimates.order_by("-assessed_at", "-id"):
+            current.setdefault(estimate.stage, estimate)  # the latest of each stage
         if stage == Stage.RESIDUAL:
             initial = current.get(Stage.INITIAL)
             if initial is None:
