@@ -149,6 +149,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "clinsafe.core.middleware.SecurityHeadersMiddleware",
+    "clinsafe.core.busy.BusyDatabaseMiddleware",
 ]
 
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
@@ -191,6 +192,9 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # A writer waits this long for a row another transaction holds, then gets a 503.
+        config.setdefault("OPTIONS", {})["options"] = "-c lock_timeout=20s"
     return dict(config)
 
 
