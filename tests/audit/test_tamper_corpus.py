@@ -210,3 +210,22 @@ def test_a_block_lifted_in_sql_still_stands(demo):
 def test_sign_offs_made_through_the_application_are_sealed(demo):
     assert all(s.is_sealed for s in SignOff.objects.all())
     assert SignOff.objects.exists()
+
+
+def test_compliance_plan_and_risk_acceptance_signatures_rewritten_in_sql_count_for_nothing(demo):
+    from clinsafe.deployments.models import Deployment
+    from clinsafe.deployments.records import risk_acceptance
+    from clinsafe.reports.models import ComplianceSignature, PlanApproval
+    from clinsafe.reports.services import compliance_of, plan_status
+
+    approved = release("2.4.0")
+    product = approved.product
+    deployment = Deployment.objects.filter(risk_acceptances__isnull=False).first()
+    assert compliance_of(approved).signed_current and plan_status(product).current
+    assert deployment is not None and risk_acceptance(deployment).current
+    for model in (ComplianceSignature, PlanApproval, deployment.risk_acceptances.model):
+        sql(f"UPDATE {model._meta.db_table} SET signer_name = %s", "Someone Else")  # noqa: S608
+    assert not compliance_of(approved).signed_current
+    status = plan_status(product)
+    assert not status.current and "changed outside clinsafe" in status.reasons[0]
+    assert not risk_acceptance(deployment).current

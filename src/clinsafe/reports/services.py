@@ -46,6 +46,7 @@ class Compliance:
         return (
             self.assessment is not None
             and self.signature is not None
+            and self.signature.is_sealed  # one changed outside clinsafe counts for nothing
             and self.signature.snapshot_hash == digest(_answers_snapshot(self.assessment))
         )
 
@@ -263,7 +264,9 @@ def plan_status(product: Product) -> PlanStatus:
     approvals = list(PlanApproval.objects.filter(product=product).order_by("-plan_version"))
     basis = plan_basis(product)
     reasons = []
-    if approvals:
+    if approvals and not approvals[0].is_sealed:
+        reasons = ["its approval was changed outside clinsafe (its seal does not match)"]
+    elif approvals:
         approved = approvals[0].snapshot
         reasons = [words for part, words in _BASIS_WORDS.items() if approved[part] != basis[part]]
     return PlanStatus(approvals, basis, digest(basis), reasons)
