@@ -655,3 +655,15 @@ def test_an_override_is_refused_to_whoever_held_a_cso_appointment_while_the_bloc
         actor=other, release=release, password=PASSWORD, justification=justification
     )
     assert override.signer == other
+
+
+def test_roles_read_once_reads_a_persons_roles_once_within(
+    priya, northwind, django_assert_num_queries
+):
+    from clinsafe.core.permissions import Action, can, roles_read_once
+
+    with roles_read_once(), django_assert_num_queries(1):
+        assert all(can(priya, Action.SIGN_OFF_RELEASE, northwind) for _ in range(5))
+    with django_assert_num_queries(2):
+        can(priya, Action.SIGN_OFF_RELEASE, northwind)
+        can(priya, Action.SIGN_OFF_RELEASE, northwind)

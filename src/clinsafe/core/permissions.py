@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -131,14 +134,38 @@ POLICY: dict[Action, frozenset[str]] = {
 Actor = User | AnonymousUser
 
 
+# Roles already read within `roles_read_once`, by (user, organisation); None outside it.
+_known_roles: ContextVar[dict[tuple[int, int], frozenset[str]] | None] = ContextVar(
+    "known_roles", default=None
+)
+
+
+@contextmanager
+def roles_read_once() -> Iterator[None]:
+    """Within, a person's roles in an organisation are read from the database once: for
+    one transaction that checks the same permission thousands of times (an import), while
+    no role changes hands."""
+    token = _known_roles.set({})
+    try:
+        yield
+    finally:
+        _known_roles.reset(token)
+
+
 def roles_in(user: Actor, organisation: Organisation) -> set[str]:
     if not user.is_authenticated:
         return set()
-    return set(
+    known, key = _known_roles.get(), (user.pk, organisation.pk)
+    if known is not None and key in known:
+        return set(known[key])
+    roles = frozenset(
         Membership.objects.filter(user=user, organisation=organisation).values_list(
             "role", flat=True
         )
     )
+    if known is not None:
+        known[key] = roles
+    return set(roles)
 
 
 # A platform administrator (Django superuser) may set up any organisation's members, so a

@@ -21,7 +21,7 @@ from django.db import transaction
 
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import appended_at_end, record_event
-from clinsafe.core.permissions import Action, Actor, require
+from clinsafe.core.permissions import Action, Actor, require, roles_read_once
 from clinsafe.hazards import services as log
 from clinsafe.hazards.models import Control, Hazard, HazardStatus, Stage
 from clinsafe.products.models import Product
@@ -149,8 +149,9 @@ def import_hazard_log(
     if parsed is None or result.problems:
         return result
     # Thousands of events: chained as the import ends, so other writers' events do not
-    # queue behind the whole import (a refused or dry run is rolled back whole).
-    with transaction.atomic(), appended_at_end():
+    # queue behind the whole import (a refused or dry run is rolled back whole); thousands
+    # of permission checks: the importer's roles are read once.
+    with transaction.atomic(), appended_at_end(), roles_read_once():
         _Writer(user, product, filename, result, progress).write(parsed)
         if result.problems or dry_run or not result.created:
             # Nothing is kept: a refused import, a dry run, or a log with no hazards.
