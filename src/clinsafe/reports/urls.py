@@ -11,9 +11,9 @@ urlpatterns = [
     path("documents/dtac.<str:fmt>", views.dtac_document, name="dtac-document"),
     path("documents/issued/<int:pk>/", views.issued_document, name="issued-document"),
     path("hazard-log/import/", views.log_import, name="hazard-log-import"),
-    path("hazard-log/import/<int:job>/", views.log_import_job, name="hazard-log-import-job"),
+    path("hazard-log/import/<int:pk>/", views.log_import_job, name="hazard-log-import-job"),
     path(
-        "hazard-log/import/<int:job>/progress/",
+        "hazard-log/import/<int:pk>/progress/",
         views.log_import_progress,
         name="hazard-log-import-progress",
     ),

@@ -269,40 +269,40 @@ def log_import(request: HttpRequest, slug: str) -> HttpResponse:
     return product_page(request, "reports/log_import.html", product, upload=upload, jobs=recent)
 
 
-def _job_or_404(request: HttpRequest, slug: str, job: int) -> ImportJob:
+def _job_or_404(request: HttpRequest, slug: str, pk: int) -> ImportJob:
     product = product_or_404(request, slug)
     require(request.user, Action.IMPORT_HAZARD_LOG, product.organisation)
-    return get_object_or_404(ImportJob.objects.select_related("product"), product=product, pk=job)
+    return get_object_or_404(ImportJob.objects.select_related("product"), product=product, pk=pk)
 
 
 @login_required
-def log_import_job(request: HttpRequest, slug: str, job: int) -> HttpResponse:
+def log_import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """An uploaded file: its preview and mapping until imported, then its progress, then
     what came of it."""
-    upload = _job_or_404(request, slug, job)
-    product = upload.product
-    if upload.state != ImportState.UPLOADED:
-        return product_page(request, "reports/log_import_job.html", product, job=upload,
-                            progress=progress_of(progress_key(upload)))  # fmt: skip
-    data = bytes(upload.data)
-    layout = find_layout(read_tables(data, upload.filename))[1]
+    job = _job_or_404(request, slug, pk)
+    product = job.product
+    if job.state != ImportState.UPLOADED:
+        return product_page(request, "reports/log_import_job.html", product, job=job,
+                            progress=progress_of(progress_key(job)))  # fmt: skip
+    data = bytes(job.data)
+    layout = find_layout(read_tables(data, job.filename))[1]
     form = MappingForm(request.POST or None, layout=layout)
     mapping = form.mapping() if form.is_bound and form.is_valid() else None
     if request.POST.get("action") == "import" and mapping is not None:
         started = run_service(
-            form, lambda: start_import(actor=request.user, job=upload, mapping=mapping)
+            form, lambda: start_import(actor=request.user, job=job, mapping=mapping)
         )
         if started is not None:
-            return redirect("hazard-log-import-job", product.slug, upload.pk)
+            return redirect("hazard-log-import-job", product.slug, job.pk)
     result = preview_hazard_log(actor=request.user, product=product, data=data,
-                                filename=upload.filename, mapping=mapping)  # fmt: skip
+                                filename=job.filename, mapping=mapping)  # fmt: skip
     return product_page(request, "reports/log_import.html", product, form=form, result=result,
-                        layout=layout, job=upload)  # fmt: skip
+                        layout=layout, job=job)  # fmt: skip
 
 
 @login_required
-def log_import_progress(request: HttpRequest, slug: str, job: int) -> JsonResponse:
+def log_import_progress(request: HttpRequest, slug: str, pk: int) -> JsonResponse:
     """How far an import has got, for its page to show as it runs."""
-    upload = _job_or_404(request, slug, job)
-    done, total = progress_of(progress_key(upload)) or (0, 0)
-    return JsonResponse({"state": upload.state, "done": done, "total": total})
+    job = _job_or_404(request, slug, pk)
+    done, total = progress_of(progress_key(job)) or (0, 0)
+    return JsonResponse({"state": job.state, "done": done, "total": total})
