@@ -220,3 +220,17 @@ def test_an_empty_template_imports_nothing_and_leaves_no_record(cso, product):
     assert result.ok and result.created == []
     assert "The log has no hazards below its header: nothing to import." in result.notes
     assert counts() == before
+
+
+def test_a_preview_only_reads_so_it_holds_no_write_lock(cso, product, untidy_log):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clinsafe.reports.log_import import preview_hazard_log
+
+    with CaptureQueriesContext(connection) as queries:
+        result = preview_hazard_log(actor=cso, product=product, data=untidy_log,
+                                    filename="log.xlsx")  # fmt: skip
+    assert [ref for ref, _, _ in result.created] == ["H-001", "H-002", "H-003"]
+    assert result.controls == 4 and len(result.mismatches) == 1
+    assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)
