@@ -11,12 +11,17 @@ def data_dir(settings, tmp_path):
 
 
 def test_progress_is_read_as_written_and_gone_once_cleared():
-    progress = Progress("import-7")
+    now = [100.0]
+    progress = Progress("import-7", clock=lambda: now[0])
     assert progress_of("import-7") is None
     progress(3, 40)
     assert progress_of("import-7") == (3, 40)
+    now[0] += 0.1
     progress(4, 40)  # within half a second of the last: not worth a write
     assert progress_of("import-7") == (3, 40)
+    now[0] += 0.5
+    progress(5, 40)
+    assert progress_of("import-7") == (5, 40)
     progress(40, 40)  # the last step always is
     assert progress_of("import-7") == (40, 40)
     progress.clear()

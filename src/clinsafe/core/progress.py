@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings
@@ -25,11 +26,11 @@ class Progress:
     """Reports ``done`` of ``total`` for ``key``, at most every EVERY_SECONDS, and always
     the last step."""
 
-    def __init__(self, key: str) -> None:
-        self.key, self.written_at = key, 0.0
+    def __init__(self, key: str, clock: Callable[[], float] = time.monotonic) -> None:
+        self.key, self.clock, self.written_at = key, clock, -EVERY_SECONDS
 
     def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
+        now = self.clock()
         if done < total and now - self.written_at < EVERY_SECONDS:
             return
         self.written_at = now
