@@ -5,7 +5,6 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from openpyxl import load_workbook
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "hazard-logs"
@@ -82,6 +81,16 @@ def untidy_log() -> bytes:
     return workbook_bytes(UNTIDY_ROWS)
 
 
-def run_worker() -> None:
-    """Run the background tasks waiting, as `clinsafe db_worker` beside the server does."""
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+@pytest.fixture
+def worker(settings):
+    """The background worker, in the test's process: tasks run as they are enqueued, so
+    `worker(queued)` runs what a request queued once it committed (the callbacks that
+    django_capture_on_commit_callbacks caught). The browser tests run the real
+    `clinsafe db_worker` beside their server."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+    def run(queued: list) -> None:
+        for callback in queued:
+            callback()
+
+    return run

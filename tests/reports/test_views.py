@@ -15,7 +15,7 @@ from clinsafe.reports.log_file import find_layout, read_tables
 from clinsafe.reports.models import ComplianceAssessment, ImportJob, ImportState, PlanApproval
 from tests.conftest import PASSWORD, compliance_answers, logged_in, make_person
 from tests.gate.conftest import assessed
-from tests.reports.conftest import run_worker, workbook_bytes
+from tests.reports.conftest import workbook_bytes
 
 pytestmark = pytest.mark.django_db
 DOCS = "/products/medsflow/documents/"
@@ -94,7 +94,7 @@ def _uploaded(client, data, name):
 
 
 def test_a_spreadsheet_is_checked_then_imported_in_the_background(
-    cso, tom, product, untidy_log, django_capture_on_commit_callbacks
+    cso, tom, product, untidy_log, worker, django_capture_on_commit_callbacks
 ):
     client = logged_in(tom)
     job_page = _uploaded(client, untidy_log, "log.xlsx")
@@ -107,14 +107,14 @@ def test_a_spreadsheet_is_checked_then_imported_in_the_background(
     columns = _columns(untidy_log, "log.xlsx")
     assert f'<option value="{columns["column_3"]}" selected>' in page  # the guess is offered
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued_work:
         queued = client.post(job_page, {"action": "import", **columns})
     assert queued.status_code == 302 and queued["Location"] == job_page
     assert "Waiting for the import to start." in client.get(job_page).text
     assert client.get(f"{job_page}progress/").json() == {"state": "queued", "done": 0, "total": 0}
     assert Hazard.objects.count() == 0
 
-    run_worker()
+    worker(queued_work)
     done = client.get(job_page).text
     assert "3 hazards and 4 controls from log.xlsx" in done
     assert ImportJob.objects.get().state == ImportState.IMPORTED
@@ -127,7 +127,7 @@ def test_a_spreadsheet_is_checked_then_imported_in_the_background(
 
 
 def test_changing_what_a_column_holds_changes_what_is_imported(
-    cso, tom, product, django_capture_on_commit_callbacks
+    cso, tom, product, worker, django_capture_on_commit_callbacks
 ):
     data = b"Hazard ID,Title,Notes\n1,Wrong unit,Seen on ward 4\n"
     client = logged_in(tom)
@@ -135,14 +135,14 @@ def test_changing_what_a_column_holds_changes_what_is_imported(
     form = {"column_0": "id", "column_1": "title", "column_2": "description"}
     checked = client.post(job_page, {**form, "action": "check"}).text
     assert "Importing would create <strong>1 hazard</strong>" in checked
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued_work:
         client.post(job_page, {**form, "action": "import"})
-    run_worker()
+    worker(queued_work)
     assert Hazard.objects.get().description == "Seen on ward 4"
 
 
 def test_a_row_the_hazard_log_refuses_leaves_nothing_and_is_named_by_row(
-    cso, tom, product, django_capture_on_commit_callbacks
+    cso, tom, product, worker, django_capture_on_commit_callbacks
 ):
     # Row 3's residual severity is above its initial one: the file reads, the log refuses it.
     data = (b"Hazard ID,Title,Initial severity,Initial likelihood,Residual severity,"
@@ -151,9 +151,9 @@ def test_a_row_the_hazard_log_refuses_leaves_nothing_and_is_named_by_row(
     client = logged_in(tom)
     job_page = _uploaded(client, data, "log.csv")
     columns = _columns(data, "log.csv")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as queued_work:
         client.post(job_page, {"action": "import", **columns})
-    run_worker()
+    worker(queued_work)
     page = client.get(job_page).text
     assert "Nothing was imported" in page and "1 row could not be imported" in page
     assert "<td>3</td><td>severity</td><td>Residual severity (Catastrophic) cannot be" in page
