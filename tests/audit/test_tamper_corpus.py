@@ -125,6 +125,14 @@ def lift_a_block():
     )
 
 
+def rewrite_who_signed_compliance_the_plan_and_a_risk_acceptance():
+    from clinsafe.deployments.models import ResidualRiskAcceptance
+    from clinsafe.reports.models import ComplianceSignature, PlanApproval
+
+    for model in (ComplianceSignature, PlanApproval, ResidualRiskAcceptance):
+        sql(f"UPDATE {model._meta.db_table} SET signer_name = %s", "Someone Else")  # noqa: S608
+
+
 def tamper_with_the_checkpoint():
     path = settings.AUDIT_CHECKPOINT
     path.write_text(path.read_text().replace('"sequence": ', '"sequence": 1'))
@@ -140,6 +148,7 @@ CORPUS = [
     edit_a_hazard_forge_its_review_and_rewrite_the_sign_off,
     rewrite_a_sign_offs_statement,
     lift_a_block,
+    rewrite_who_signed_compliance_the_plan_and_a_risk_acceptance,
     tamper_with_the_checkpoint,
 ]
 
@@ -215,7 +224,6 @@ def test_sign_offs_made_through_the_application_are_sealed(demo):
 def test_compliance_plan_and_risk_acceptance_signatures_rewritten_in_sql_count_for_nothing(demo):
     from clinsafe.deployments.models import Deployment
     from clinsafe.deployments.records import risk_acceptance
-    from clinsafe.reports.models import ComplianceSignature, PlanApproval
     from clinsafe.reports.services import compliance_of, plan_status
 
     approved = release("2.4.0")
@@ -223,8 +231,7 @@ def test_compliance_plan_and_risk_acceptance_signatures_rewritten_in_sql_count_f
     deployment = Deployment.objects.filter(risk_acceptances__isnull=False).first()
     assert compliance_of(approved).signed_current and plan_status(product).current
     assert deployment is not None and risk_acceptance(deployment).current
-    for model in (ComplianceSignature, PlanApproval, deployment.risk_acceptances.model):
-        sql(f"UPDATE {model._meta.db_table} SET signer_name = %s", "Someone Else")  # noqa: S608
+    rewrite_who_signed_compliance_the_plan_and_a_risk_acceptance()
     assert not compliance_of(approved).signed_current
     status = plan_status(product)
     assert not status.current and "changed outside clinsafe" in status.reasons[0]
