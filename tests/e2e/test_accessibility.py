@@ -63,18 +63,36 @@ def test_the_page_has_no_serious_or_critical_violation(login, axe, who, path, na
     session = login(who)
     page = session.go(path)
     session.shot(name)
-    violations = axe.run(page).response["violations"]
-    serious = [
+    assert serious(axe, page) == []
+
+
+def serious(axe, page):
+    """The serious and critical violations axe-core finds on ``page``, in words."""
+    return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in violations
+        for v in axe.run(page).response["violations"]
         if v["impact"] in ("serious", "critical")
     ]
-    assert serious == []
 
 
-def test_the_login_page_has_no_serious_or_critical_violation(browser, server, axe):
+@pytest.mark.parametrize("path", ["/login/", "/password-reset/"])
+def test_the_pages_before_log_in_have_no_serious_or_critical_violation(browser, server, axe, path):
     page = browser.new_page()
-    page.goto(server.url + "/login/")
-    violations = axe.run(page).response["violations"]
-    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+    page.goto(server.url + path)
+    assert serious(axe, page) == []
     page.close()
+
+
+def test_the_import_pages_have_no_serious_or_critical_violation(login, axe):
+    from playwright.sync_api import expect
+
+    from tests.reports.conftest import GP_CONNECT
+
+    page = login("reviewer").go("/products/demo-triage/hazard-log/import/")
+    page.get_by_label("Hazard log spreadsheet").set_input_files(str(GP_CONNECT))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Importing would create 53 hazards")).to_be_visible()
+    assert serious(axe, page) == [], "the preview"
+    page.get_by_role("button", name="Import 53 hazards").click()
+    expect(page.get_by_role("link", name="Go to the hazard log")).to_be_visible()
+    assert serious(axe, page) == [], "the outcome"
