@@ -53,6 +53,7 @@ def test_priya_locked_out_sets_a_new_password_from_the_emailed_link(
 
     form, done = set_password(client, link.removeprefix("http://127.0.0.1:8000"))
     assert "Set a new password" in form.text
+    assert 'class="nhsuk-input" aria-describedby="id_new_password1-hint"' in form.text
     assert "Password set. Log in with your new password." in done.text
     priya_with_email.refresh_from_db()
     assert priya_with_email.check_password(NEW_PASSWORD)

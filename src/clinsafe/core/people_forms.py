@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import User
 from django.db.models import QuerySet
 
@@ -132,3 +133,11 @@ class PasswordResetRequestForm(NHSForm):
     email = forms.EmailField(
         label="Email address", help_text="The address your clinsafe account has.", max_length=254
     )
+
+
+class NewPasswordForm(NHSForm, SetPasswordForm):
+    """Django's form for a password set from a reset link, in NHS.UK style."""
+
+
+class ChangePasswordForm(NHSForm, PasswordChangeForm):
+    """Django's form for changing one's password, in NHS.UK style."""

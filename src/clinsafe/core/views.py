@@ -33,8 +33,10 @@ from clinsafe.core.people_forms import (
     AcceptancePolicyForm,
     AddPersonForm,
     AppointForm,
+    ChangePasswordForm,
     EndAppointmentForm,
     GrantRoleForm,
+    NewPasswordForm,
     PasswordResetRequestForm,
     RegistrationForm,
     TokenForm,
@@ -331,6 +333,7 @@ def token_revoke(request: HttpRequest, token: int) -> HttpResponse:
 
 
 class PasswordChange(PasswordChangeView):
+    form_class = ChangePasswordForm
     template_name = "core/form_page.html"
     success_url = reverse_lazy("account")
     extra_context = {"heading": "Change your password", "button": "Change password"}
@@ -367,6 +370,7 @@ def password_reset(request: HttpRequest) -> HttpResponse:
 
 
 class PasswordResetConfirm(PasswordResetConfirmView):
+    form_class = NewPasswordForm
     template_name = "registration/password_reset_confirm.html"
     success_url = reverse_lazy("login")
 
