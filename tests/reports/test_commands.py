@@ -46,7 +46,7 @@ def test_an_import_prints_each_hazard_created(cso, product, untidy_log, tmp_path
                     "--by", "priya")  # fmt: skip
     assert code == 0
     assert "Created 3 hazards and 4 controls in MedsFlow." in out
-    assert "  H-002 Allergy alert not shown (row 8)" in out
+    assert "  H-002 (2) Allergy alert not shown (row 8)" in out
     assert "  H-002 initial (row 8): stated 5, matrix 4" in out
     assert Hazard.objects.count() == 3
 
@@ -85,11 +85,13 @@ def test_export_writes_the_hazard_log_in_each_format(cso, product, tmp_path, fmt
     if fmt == "xlsx":
         sheet = load_workbook(io.BytesIO(content))["Hazard Log"]
         row = [c.value for c in sheet[2]]
-        assert row[0] == "H-001" and row[2] == "Dose in wrong unit"
-        assert row[8:11] == ["Major", "Medium", "3"]
+        assert row[0] == "H-001" and row[3] == "Dose in wrong unit"
+        # Ratings are numbers, coloured as the NHS template colours them; dates are dates.
+        assert row[9:12] == ["Major", "Medium", 3]
+        assert sheet["L2"].fill.fgColor.rgb == "00FABF8F" and sheet["C2"].is_date
     elif fmt == "csv":
         lines = content.decode("utf-8-sig").splitlines()
-        assert lines[0].startswith("Hazard No.,Date Added,Hazard Name")
+        assert lines[0].startswith("Hazard No.,File Reference,Date Added,Hazard Name")
         assert lines[1].startswith("H-001,")
     else:
         data = json.loads(content)

@@ -58,12 +58,12 @@ def test_the_gp_connect_log_is_read_whole():
     assert parsed.problems == []
     assert len(parsed.hazards) == 53
     first = parsed.hazards[0]
-    assert first.file_id == "2" and first.title == "Inconsistencies on the coding of allergies"
+    assert first.reference == "2" and first.title == "Inconsistencies on the coding of allergies"
     assert first.context == "Structured - Medicines and Allergies"
     assert first.harm.startswith("Patient is prescribed/administered incorrect medication")
     assert first.controls[0].evidence == "Guidance on CodeableConcept"
     # "61\n" is hazard 61; unscored hazards have no estimates.
-    assert "61" in [h.file_id for h in parsed.hazards]
+    assert "61" in [h.reference for h in parsed.hazards]
     assert all(h.initial is None and h.residual is None for h in parsed.hazards)
     # The drop-down list kept below the table is not read as hazards, and the reader says so.
     assert any("Rows 506–517" in note for note in parsed.notes)
@@ -71,7 +71,7 @@ def test_the_gp_connect_log_is_read_whole():
 
 def test_a_hazard_over_several_rows_keeps_every_control_and_its_evidence(untidy_log):
     hazard = parse(untidy_log).hazards[0]
-    assert hazard.file_id == "1" and hazard.rows == [5, 6, 7]
+    assert hazard.reference == "001" and hazard.rows == [5, 6, 7]
     assert [(c.description, c.kind, c.origin, c.evidence) for c in hazard.controls] == [
         ("Units shown beside every dose", "design", "existing", "Test report TR-1"),
         ("Prescriber training on units", "training", "existing", "Training log"),
@@ -93,7 +93,8 @@ def test_ratings_are_recomputed_and_a_contradicting_one_is_kept_as_stated(untidy
 
 def test_ids_statuses_and_repeated_hazards_are_read_as_people_meant(untidy_log):
     hazards = parse(untidy_log).hazards
-    assert [h.file_id for h in hazards] == ["1", "2", "3"]
+    assert [h.reference for h in hazards] == ["001", "2", "3"]
+    assert [h.key for h in hazards] == ["1", "2", "3"]
     assert [h.status for h in hazards] == ["open", "closed", "closed"]
     assert hazards[2].rows == [9, 10]
     assert [c.kind for c in hazards[2].controls] == ["business_process"]
@@ -126,7 +127,7 @@ def test_a_csv_with_semicolons_and_a_byte_order_mark_is_read():
     parsed = parse(data.encode(), "log.csv")
     assert parsed.problems == []
     (hazard,) = parsed.hazards
-    assert (hazard.file_id, hazard.title, hazard.initial.rating) == ("7", "Wrong unit", 4)
+    assert (hazard.reference, hazard.title, hazard.initial.rating) == ("H-7", "Wrong unit", 4)
     assert not hazard.initial.mismatch
 
 

@@ -29,7 +29,7 @@ def counts():
 def test_an_untidy_log_is_imported_with_ratings_from_the_matrix(cso, product, untidy_log):
     result = import_hazard_log(actor=cso, product=product, data=untidy_log, filename="log.xlsx")
     assert result.ok, result.problems
-    assert [ref for ref, _, _ in result.created] == ["H-001", "H-002", "H-003"]
+    assert [c.reference for c in result.created] == ["H-001", "H-002", "H-003"]
     assert result.controls == 4
     allergy = Hazard.objects.with_current_risk().get(product=product, number=2)
     assert (allergy.initial_rating, allergy.residual_rating) == (4, 2)
@@ -55,7 +55,8 @@ def test_a_stated_rating_the_matrix_contradicts_is_kept_and_flagged(cso, product
     flagged = RatingMismatch.objects.get()
     assert (flagged.hazard.number, flagged.row, flagged.stated) == (2, 8, "5")
     estimate = RiskEstimate.objects.get(hazard=flagged.hazard, stage="initial")
-    assert estimate.rating == 4 and "states rating 5" in estimate.rationale
+    assert estimate.rating == 4 and estimate.stated_rating == "5"
+    assert estimate.contradicts_stated and flagged.estimate == estimate and flagged.open
 
 
 def test_the_import_is_audited_as_one_event_besides_each_record(cso, product, untidy_log):
@@ -173,11 +174,11 @@ def test_a_text_longer_than_an_excel_cell_is_continued_and_imports_back_whole(
     book = load_workbook(io.BytesIO(exported))
     cells = [str(c.value or "") for sheet in book for row in sheet.iter_rows() for c in row]
     assert max(len(text) for text in cells) <= 32_767
-    assert book["Hazard Log"]["D2"].value.endswith("[continues on the Continued sheet]")
+    assert book["Hazard Log"]["E2"].value.endswith("[continues on the Continued sheet]")
     continued = list(book["Continued"].iter_rows(min_row=2, values_only=True))
     assert [(sheet, cell, part) for sheet, cell, part, _ in continued] == [
-        ("Hazard Log", "D2", "2"),
-        ("Hazard Log", "D2", "3"),
+        ("Hazard Log", "E2", "2"),
+        ("Hazard Log", "E2", "3"),
     ]
     copy = Product.objects.create(organisation=northwind, name="Copy", slug="copy")
     result = import_hazard_log(actor=cso, product=copy, data=exported, filename="log.xlsx")
@@ -199,16 +200,16 @@ def test_an_exported_csv_imports_back_to_the_same_hazards_and_controls(full_log,
 
 def test_exports_neutralise_text_a_spreadsheet_would_run(full_log):
     sheet = load_workbook(io.BytesIO(to_xlsx(full_log)))["Hazard Log"]
-    titles = [row[2] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    titles = [row[3] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://evil","x")' in titles
-    cells = [c for row in sheet.iter_rows() for c in row if c.value]
+    cells = [c for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
     assert all(c.data_type == "s" for c in cells)
     assert not any(str(c.value).startswith(("=", "+", "-", "@")) for c in cells)
     controls = load_workbook(io.BytesIO(to_xlsx(full_log)))["Controls"]
-    assert controls["E2"].value == "'@SUM(A1) shared banner"
+    assert controls["F2"].value == "'@SUM(A1) shared banner"
     rows = list(csv.reader(io.StringIO(to_csv(full_log).decode("utf-8-sig"))))
-    formula = next(r for r in rows if "HYPERLINK" in r[2])
-    assert formula[2].startswith("'=") and formula[3].startswith("'+") and formula[5] == "'-2+3"
+    formula = next(r for r in rows if "HYPERLINK" in r[3])
+    assert formula[3].startswith("'=") and formula[4].startswith("'+") and formula[6] == "'-2+3"
 
 
 def test_an_empty_template_imports_nothing_and_leaves_no_record(cso, product):
@@ -231,6 +232,6 @@ def test_a_preview_only_reads_so_it_holds_no_write_lock(cso, product, untidy_log
     with CaptureQueriesContext(connection) as queries:
         result = preview_hazard_log(actor=cso, product=product, data=untidy_log,
                                     filename="log.xlsx")  # fmt: skip
-    assert [ref for ref, _, _ in result.created] == ["H-001", "H-002", "H-003"]
+    assert [c.reference for c in result.created] == ["H-001", "H-002", "H-003"]
     assert result.controls == 4 and len(result.mismatches) == 1
     assert all(q["sql"].lstrip().upper().startswith("SELECT") for q in queries.captured_queries)

@@ -165,7 +165,7 @@ def test_a_file_with_problems_is_shown_with_them_and_cannot_be_imported(cso, tom
     data = workbook_bytes([{"A": 1, "D": "Dose wrong", "M": "Huge", "N": "Low"}])
     client = logged_in(tom)
     page = client.get(_uploaded(client, data, "log.xlsx")).text
-    assert "1 row cannot be imported" in page
+    assert "1 problem in the file" in page
     assert "&#x27;Huge&#x27; is not a severity" in page
     assert 'value="import"' not in page
 

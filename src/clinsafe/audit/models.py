@@ -64,6 +64,10 @@ class EventType(models.TextChoices):
     PLAN_APPROVED = "plan.approved", "Clinical Risk Management Plan approved"
     DOCUMENT_ISSUED = "document.issued", "Document issued"
     HAZARD_LOG_IMPORTED = "hazard_log.imported", "Hazard log imported from a spreadsheet"
+    RATING_MISMATCH_DECIDED = (
+        "hazard_log.rating_mismatch_decided",
+        "Decision on a stated rating the matrix contradicts",
+    )
     SUPPLIER_BUNDLE_IMPORTED = "supplier_bundle.imported", "Supplier bundle imported"
     INCIDENT_REPORTED = "incident.reported", "Safety incident reported"
     INCIDENT_TRIAGED = "incident.triaged", "Safety incident triaged"

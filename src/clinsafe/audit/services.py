@@ -46,8 +46,11 @@ def record_event(
     organisation: Organisation | None,
     data: dict[str, Any] | None = None,
     reason: str = "",
+    state: str | None = None,
 ) -> None:
-    """Append an event to the chain; an unknown type is a programming error and raises."""
+    """Append an event to the chain; an unknown type is a programming error and raises.
+    ``state`` is the subject's row digest when the caller has read it already (`states_of`,
+    for thousands of records written at once); otherwise the row is read here."""
     if event_type not in EventType.values:
         raise ValueError(f"Unknown audit event type {event_type!r}.")
     event = AuditEvent(
@@ -61,7 +64,7 @@ def record_event(
         subject_label=str(subject),
         data=plain_data(data or {}),
         reason=reason,
-        subject_state=state_of(subject),  # the row as this change left it
+        subject_state=state_of(subject) if state is None else state,  # the row as left
     )
     waiting = _waiting.get()
     if waiting is None:

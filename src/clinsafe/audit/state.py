@@ -24,6 +24,12 @@ UNTRACKED: dict[str, frozenset[str]] = {
         {"next_hazard_number", "next_control_number", "next_incident_number", "next_change_number"}
     ),
 }
+# Columns added after rows were first recorded: they count in a row's digest only once they
+# hold a value, so the rows recorded before the column existed still match their events.
+ADDED_LATER: dict[str, frozenset[str]] = {
+    "hazards.hazard": frozenset({"owner_name", "file_reference"}),
+    "hazards.control": frozenset({"owner_name", "file_reference"}),
+}
 CHUNK = 2000
 
 
@@ -37,8 +43,11 @@ def tracked_fields(model: type[models.Model]) -> list[str]:
     ]
 
 
-def _digest(row: dict[str, Any]) -> str:
-    return digest(plain_data(row))
+def _digest(model: type[models.Model], row: dict[str, Any]) -> str:
+    later = ADDED_LATER.get(model._meta.label_lower, frozenset())
+    return digest(
+        plain_data({k: v for k, v in row.items() if v not in ("", None) or k not in later})
+    )
 
 
 def state_of(subject: models.Model) -> str:
@@ -51,7 +60,12 @@ def state_of(subject: models.Model) -> str:
     if found is None:
         return ""
     (values,) = compiler.apply_converters([list(found)], converters)
-    return _digest(dict(zip(tracked_fields(model), values, strict=True)))
+    return _digest(model, dict(zip(tracked_fields(model), values, strict=True)))
+
+
+def states_of(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:
+    """`state_of` for many rows of ``model`` at once, by primary key."""
+    return dict(_states(model, pks))
 
 
 @cache
@@ -103,4 +117,4 @@ def _states(model: type[models.Model], pks: Iterable[int]) -> Iterator[tuple[int
     for start in range(0, len(wanted), CHUNK):
         rows = model._base_manager.filter(pk__in=wanted[start : start + CHUNK]).values(*fields)
         for row in rows:
-            yield row[pk_name], _digest(row)
+            yield row[pk_name], _digest(model, row)

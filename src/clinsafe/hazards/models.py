@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 
 from clinsafe.products.models import Product
-from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
+from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity, stated_rating
 
 
 class HazardStatus(models.TextChoices):
@@ -58,6 +58,34 @@ class Withdrawable(models.Model):
         return self.withdrawn_at is not None
 
 
+class Owned(models.Model):
+    """A hazard or control: owned by a member, or by someone an imported file names, and
+    known by its reference in that file too."""
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="owned_%(class)ss",
+    )
+    # The owner as an imported file names them, when they have no account here.
+    owner_name = models.CharField("owner as named in the file", max_length=200, blank=True)
+    # The record's number in the spreadsheet it came from ("NRL03", "7"), kept beside H-nnn.
+    file_reference = models.CharField(
+        "reference in the imported file", max_length=100, blank=True, db_index=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def owner_label(self) -> str:
+        if self.owner is not None:
+            return self.owner.get_full_name() or self.owner.get_username()
+        return self.owner_name
+
+
 class HazardQuerySet(models.QuerySet["Hazard"]):
     def with_current_risk(self) -> HazardQuerySet:
         """Annotate the latest estimate of each stage: {stage}_id, _severity, _likelihood,
@@ -76,7 +104,7 @@ class HazardQuerySet(models.QuerySet["Hazard"]):
         return self.filter(withdrawn_at__isnull=True)
 
 
-class Hazard(Withdrawable):
+class Hazard(Owned, Withdrawable):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="hazards")
     number = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200)
@@ -89,13 +117,6 @@ class Hazard(Withdrawable):
         max_length=20, choices=HazardStatus.choices, default=HazardStatus.OPEN
     )
     status_reason = models.TextField(blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="owned_hazards",
-    )
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -131,6 +152,9 @@ class RiskEstimate(models.Model):
     rating = models.PositiveSmallIntegerField(editable=False)
     scheme = models.CharField(max_length=100, editable=False)
     rationale = models.TextField(blank=True)
+    # The rating an imported file stated for this estimate, as written ("" if none); the
+    # rating above is always the matrix's.
+    stated_rating = models.CharField(max_length=100, blank=True, editable=False)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -143,11 +167,21 @@ class RiskEstimate(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:
             raise ValueError("Risk estimates are history: re-assess instead of changing one.")
+        self.rate()
+        super().save(*args, **kwargs)
+
+    def rate(self) -> None:
+        """Set the rating the scheme gives the severity and likelihood (saving does this;
+        an import's bulk insert calls it itself)."""
         # The plan's declared scheme will be looked up here once plans can declare one.
         scheme = NHS_EXAMPLE_SCHEME
         self.rating = scheme.rating(Severity(self.severity), Likelihood(self.likelihood))
         self.scheme = scheme.name
-        super().save(*args, **kwargs)
+
+    @property
+    def contradicts_stated(self) -> bool:
+        """The imported file stated another rating than the matrix gives."""
+        return bool(self.stated_rating) and stated_rating(self.stated_rating) != self.rating
 
     def __str__(self) -> str:
         return f"{self.get_stage_display()} risk of {self.hazard.reference}: {self.rating}"
@@ -173,7 +207,7 @@ class ControlStatus(models.TextChoices):
     VERIFIED = "verified", "Verified"
 
 
-class Control(Withdrawable):
+class Control(Owned, Withdrawable):
     """A measure that reduces risk; one control may mitigate several hazards of a product."""
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="controls")
@@ -188,13 +222,6 @@ class Control(Withdrawable):
     )
     verification_evidence = models.TextField(blank=True)
     verification_link = models.URLField(max_length=500, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="owned_controls",
-    )
     hazards = models.ManyToManyField(Hazard, related_name="controls", blank=True)
 
     class Meta:

@@ -86,13 +86,24 @@ def _check_decommissioning(before: str, product: Product) -> None:
         )
 
 
-def next_number(product: Product, counter: str) -> int:
-    """Take the next never-used number of a product's references (H-, C-, I-, CH-); called
-    inside the transaction that saves the record, so a rollback leaves no gap taken."""
+def next_number(product: Product, counter: str, count: int = 1) -> int:
+    """Take the next never-used number of a product's references (H-, C-, I-, CH-), or the
+    first of the next ``count``; called inside the transaction that saves the records, so a
+    rollback leaves no gap taken."""
     locked = Product.objects.select_for_update().get(pk=product.pk)
     number = getattr(locked, counter)
-    Product.objects.filter(pk=product.pk).update(**{counter: number + 1})
+    Product.objects.filter(pk=product.pk).update(**{counter: number + count})
     return int(number)
+
+
+def claim_numbers(product: Product, counter: str, numbers: list[int]) -> None:
+    """Numbers given rather than taken (a hazard log numbered by its file): the counter
+    moves past the highest, so a number taken later is never one of them. The records'
+    unique constraint refuses a number already used."""
+    locked = Product.objects.select_for_update().get(pk=product.pk)
+    highest = max(numbers, default=0)
+    if highest >= getattr(locked, counter):
+        Product.objects.filter(pk=product.pk).update(**{counter: highest + 1})
 
 
 def _refuse_unknown(fields: dict[str, Any]) -> None:

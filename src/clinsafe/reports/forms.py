@@ -11,7 +11,7 @@ from clinsafe.core.forms import NHSForm
 from clinsafe.gate.forms import PasswordField
 from clinsafe.reports.dcb0129 import REQUIREMENTS
 from clinsafe.reports.log_file import Layout, mapping_choices
-from clinsafe.reports.log_import import MAX_FILE_BYTES
+from clinsafe.reports.log_import import MAX_FILE_BYTES, ImportOptions
 from clinsafe.reports.models import ComplianceStatus
 
 
@@ -98,8 +98,29 @@ class MappingForm(NHSForm):
                 initial=key,
             )
 
-    def mapping(self) -> list[str]:
-        return [self.cleaned_data[f"column_{i}"] for i in range(len(self.columns))]
+        self.fields["number_by_file"] = forms.BooleanField(
+            label="Number hazards by their references in the file",
+            help_text="NRL03 becomes H-003 and 7 becomes H-007, where the number is free. "
+            "Otherwise hazards take the next references of the log; either way each keeps its "
+            "reference in the file, shown beside H-nnn.",
+            required=False,
+        )
+        self.fields["import_sound"] = forms.BooleanField(
+            label="Import what can be read, and pass over the rows listed as problems",
+            help_text="Each row passed over, and what was done about it, is kept with the "
+            "import's record. Leave unticked to import nothing until every row can be.",
+            required=False,
+        )
+
+    def options(self) -> ImportOptions:
+        return ImportOptions(
+            mapping=[self.cleaned_data[f"column_{i}"] for i in range(len(self.columns))],
+            number_by_file=self.cleaned_data["number_by_file"],
+            import_sound=self.cleaned_data["import_sound"],
+        )
 
     def column_fields(self) -> list[Any]:
         return [self[f"column_{i}"] for i in range(len(self.columns))]
+
+    def option_fields(self) -> list[Any]:
+        return [self["number_by_file"], self["import_sound"]]

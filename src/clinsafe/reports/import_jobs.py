@@ -15,7 +15,12 @@ from django_tasks import task
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.progress import Progress
 from clinsafe.products.models import Product
-from clinsafe.reports.log_import import OnProgress, import_hazard_log, preview_hazard_log
+from clinsafe.reports.log_import import (
+    ImportOptions,
+    OnProgress,
+    import_hazard_log,
+    preview_hazard_log,
+)
 from clinsafe.reports.models import ImportJob, ImportState
 
 
@@ -40,20 +45,27 @@ def upload_for_import(*, actor: Actor, product: Product, data: bytes, filename: 
     )
 
 
-def start_import(*, actor: Actor, job: ImportJob, mapping: list[str] | None) -> ImportJob:
-    """Queue ``job``'s import with ``mapping`` for the background worker."""
+def start_import(*, actor: Actor, job: ImportJob, options: ImportOptions) -> ImportJob:
+    """Queue ``job``'s import with ``options`` for the background worker."""
     user = require(actor, Action.IMPORT_HAZARD_LOG, job.product.organisation)
     if user.pk != job.uploaded_by_id:
         raise ValidationError({"__all__": "Only the person who uploaded a file imports it."})
     with transaction.atomic():
         queued = ImportJob.objects.filter(pk=job.pk, state=ImportState.UPLOADED).update(
-            state=ImportState.QUEUED, mapping=mapping
+            state=ImportState.QUEUED,
+            mapping=options.mapping,
+            number_by_file=options.number_by_file,
+            import_sound=options.import_sound,
         )
         if not queued:
             raise ValidationError({"__all__": "This file is already being imported, or was."})
         transaction.on_commit(lambda: import_job.enqueue(job.pk))
     job.refresh_from_db()
     return job
+
+
+def options_of(job: ImportJob) -> ImportOptions:
+    return ImportOptions(job.mapping, job.number_by_file, job.import_sound)
 
 
 def _run(job: ImportJob, progress: OnProgress) -> ImportJob:
@@ -65,7 +77,7 @@ def _run(job: ImportJob, progress: OnProgress) -> ImportJob:
             product=job.product,
             data=bytes(job.data),
             filename=job.filename,
-            mapping=job.mapping,
+            options=options_of(job),
             progress=progress,
         )
     except PermissionDenied as error:

@@ -24,7 +24,7 @@ from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 
-from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
+from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity, stated_rating
 
 HEADER_SEARCH_ROWS = 15  # the header ends within the first rows of a sheet
 HEADER_SPAN = 4  # and spans at most this many rows
@@ -86,6 +86,9 @@ HAZARD_KEYS = {
     "status_reason": "Status reason",
     "controls_text": "Controls (clinsafe's export: one per line)",
     "evidence": "Evidence of the control column before it",
+    "original": "Reference in the file first imported from",
+    "control_status": "Status of the row's controls (or actions)",
+    "control_owner": "Owner of the row's controls (or actions)",
 }
 ESTIMATE_PARTS = {
     "severity": "severity",
@@ -112,8 +115,9 @@ def mapping_choices() -> list[tuple[str, str]]:
 VALID_KEYS = frozenset(key for key, _ in mapping_choices())
 
 _LEAVES = {
-    "id": {"no", "hazard no", "hazard number", "hazard id", "id", "ref", "reference",
-           "hazard ref", "hazard reference", "number"},
+    "id": {"no", "num", "nr", "hazard no", "hazard num", "hazard number", "hazard id", "id",
+           "ref", "ref no", "reference", "reference number", "hazard ref", "hazard ref no",
+           "hazard reference", "number", "risk id", "risk no", "risk number", "risk ref"},
     "title": {"hazard name", "title", "hazard title", "name", "summary", "hazard summary"},
     "description": {"hazard description", "description", "hazard detail", "detail", "hazard"},
     "effects": {"effect", "effects", "hazard effect"},
@@ -131,23 +135,50 @@ _LEAVES = {
     "rationale": {"justification", "rationale", "risk justification"},
     "control": {"controls", "control", "mitigation", "mitigations", "control measures",
                 "suggested actions to mitigate hazard", "mitigating actions", "actions",
-                "existing controls", "additional controls", "risk controls"},
+                "action", "action required", "actions required", "further action",
+                "further actions", "existing controls", "additional controls", "risk controls"},
+    "original": {"reference in the imported file", "reference in file", "file reference",
+                 "original reference", "original ref", "imported reference"},
+    "control_status": {"control status", "action status", "mitigation status",
+                       "implementation status", "status of control", "status of action",
+                       "control state"},
+    "control_owner": {"control owner", "action owner", "mitigation owner", "owner of action",
+                      "action by", "actioned by", "control lead"},
     "evidence": {"evidence", "verification", "links to documentation", "control evidence",
                  "verification evidence", "evidence of control"},
 }  # fmt: skip
 _STAGE_WORDS = {"initial": "initial", "pre": "initial", "before": "initial",
-                "residual": "residual", "post": "residual", "after": "residual"}  # fmt: skip
-_FILLER = {"mitigation", "mitigated", "assessment", "hazard", "clinical", "overall", "of"}
+                "unmitigated": "initial", "inherent": "initial", "original": "initial",
+                "residual": "residual", "post": "residual", "after": "residual",
+                "mitigated": "residual", "revised": "residual", "remaining": "residual",
+                "final": "residual", "target": "residual"}  # fmt: skip
+_FILLER = {"mitigation", "assessment", "hazard", "clinical", "overall", "of"}
+# Words naming a kind of control, matched at the start of a word ("test" in "Testing").
 _KIND_WORDS = (
-    ("business process", "business_process"), ("training", "training"),
-    ("hit design", "design"), ("design", "design"), ("testing", "testing"),
+    ("business process", "business_process"), ("process", "business_process"),
+    ("training", "training"), ("design", "design"), ("test", "testing"),
     ("transferred", "transferred"), ("deploying", "transferred"),
     ("information", "information"), ("labelling", "information"),
 )  # fmt: skip
+# A column headed by a kind of control alone ("Design", "Test", "User training").
+_KIND_HEADINGS = {"design", "hit design", "system design", "test", "tests", "testing",
+                  "training", "user training", "business process", "business processes",
+                  "business process change", "process", "information", "labelling",
+                  "information for safety"}  # fmt: skip
+_CONTROL_WORDS = re.compile(r"\b(controls?|mitigations?|measures?)\b")
 
 
 def _words(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.lower()).split())
+
+
+def _stage_of(whole: str) -> str:
+    """The stage a heading names ("Residual Risk", "Post-mitigation"), or ""."""
+    return next((s for w, s in _STAGE_WORDS.items() if re.search(rf"\b{w}\b", whole)), "")
+
+
+def _kind_of(whole: str) -> str:
+    return next((k for w, k in _KIND_WORDS if re.search(rf"\b{w}", whole)), "design")
 
 
 def key_for(heading: list[str]) -> str:
@@ -157,14 +188,20 @@ def key_for(heading: list[str]) -> str:
     if not parts:
         return "ignore"
     whole = " ".join(parts)
-    stage = next((s for w, s in _STAGE_WORDS.items() if re.search(rf"\b{w}\b", whole)), "")
+    stage = _stage_of(whole)
     leaf = parts[-1]
     for word in _STAGE_WORDS:
         leaf = re.sub(rf"\b{word}\b", "", leaf).strip()
     leaf = " ".join(leaf.split())
-    in_controls = "control" in whole or "mitigat" in whole
+    in_controls = bool(re.search(r"\bcontrol|\bmitigat|\bexisting\b|\badditional\b", whole))
     if in_controls and leaf in {"description", "desc", "control description"}:
         leaf = "controls"
+    if in_controls and leaf in {"status", "owner"}:
+        leaf = f"control {leaf}"
+    if _CONTROL_WORDS.sub("", leaf).strip() in _KIND_HEADINGS and (
+        in_controls or leaf in _KIND_HEADINGS
+    ):
+        leaf = "controls"  # "Design", "Test controls", "Controls / Training"
     if not any(leaf in leaves for leaves in _LEAVES.values()):
         # "Post-mitigation likelihood", "Hazard risk rating": the words around the leaf.
         leaf = " ".join(w for w in leaf.split() if w not in _FILLER) or leaf
@@ -176,11 +213,26 @@ def key_for(heading: list[str]) -> str:
         if key == "control":
             if leaf == "controls" and whole == "controls":
                 return "controls_text"
-            kind = next((k for w, k in _KIND_WORDS if w in whole), "design")
             origin = "existing" if "existing" in whole else "additional"
-            return f"control.{kind}.{origin}"
+            return f"control.{_kind_of(whole)}.{origin}"
         return key
     return "ignore"
+
+
+def staged_by_position(headings: list[list[str]], mapping: list[str]) -> list[str]:
+    """Estimate columns whose headings name no stage, told apart by position: a second
+    Severity (or Likelihood, Risk, Justification) after the first is the residual one."""
+    seen: set[str] = set()
+    out = []
+    for heading, key in zip(headings, mapping, strict=True):
+        stage, _, part = key.partition(".")
+        if stage in STAGES and part in ESTIMATE_PARTS:
+            named = _stage_of(" ".join(_words(h) for h in heading))
+            if not named and f"initial.{part}" in seen:
+                key = f"residual.{part}"
+            seen.add(key)
+        out.append(key)
+    return out
 
 
 # --- tables in a file ----------------------------------------------------------------------
@@ -397,7 +449,7 @@ def find_layout(tables: list[SheetTable]) -> tuple[SheetTable, Layout]:
                 for column in range(width):
                     parts = [table.cell(r, column) for r in range(start, end + 1)]
                     headings.append(list(dict.fromkeys(p for p in parts if p)))
-                mapping = [key_for(h) for h in headings]
+                mapping = staged_by_position(headings, [key_for(h) for h in headings])
                 score = _score(mapping)
                 # Prefer more recognised columns, then the shorter header.
                 rank = (score, -(end - start))
@@ -425,6 +477,9 @@ class Problem:
     row: int
     field: str
     message: str
+    # What importing the sound part of the file does about it (`parse_log`'s caller may
+    # choose that); "" when the problem stops the import whatever is chosen.
+    outcome: str = ""
 
 
 @dataclass
@@ -433,6 +488,7 @@ class ParsedEstimate:
     likelihood: Likelihood
     rationale: str
     stated: str  # the rating the file states, as written; "" if none
+    row: int = 0
 
     @property
     def rating(self) -> int:
@@ -440,7 +496,7 @@ class ParsedEstimate:
 
     @property
     def mismatch(self) -> bool:
-        return bool(self.stated) and _leading_int(self.stated) != self.rating
+        return bool(self.stated) and stated_rating(self.stated) != self.rating
 
 
 @dataclass
@@ -452,14 +508,19 @@ class ParsedControl:
     status: str = ""
     evidence: str = ""
     link: str = ""
-    file_id: str = ""  # the control's id in the file, e.g. "C-003"
-    hazard_ids: list[str] = field(default_factory=list)  # when listed on a Controls sheet
+    reference: str = ""  # the control's reference in the file, as written, e.g. "C-003"
+    hazard_keys: list[str] = field(default_factory=list)  # when listed on a Controls sheet
+    owner: str = ""
+
+    @property
+    def key(self) -> str:
+        return id_key(self.reference)
 
 
 @dataclass
 class ParsedHazard:
     row: int
-    file_id: str
+    reference: str  # the hazard's reference in the file, as written ("NRL03", "7")
     title: str
     description: str
     causes: list[str] = field(default_factory=list)
@@ -473,13 +534,19 @@ class ParsedHazard:
     residual: ParsedEstimate | None = None
     controls: list[ParsedControl] = field(default_factory=list)
     rows: list[int] = field(default_factory=list)
+    # The reference an earlier import kept (clinsafe's export has it beside H-nnn).
+    original: str = ""
+
+    @property
+    def key(self) -> str:
+        return id_key(self.reference)
 
 
 @dataclass
 class ParsedLog:
     layout: Layout
     hazards: list[ParsedHazard]
-    controls: list[ParsedControl]  # from a Controls sheet; linked by hazard_ids
+    controls: list[ParsedControl]  # from a Controls sheet; linked by hazard_keys
     problems: list[Problem]
     notes: list[str]
 
@@ -489,9 +556,9 @@ class ParsedLog:
         seen: set[str] = set()
         count = 0
         for control in [*(c for h in self.hazards for c in h.controls), *self.controls]:
-            if not control.file_id or control.file_id not in seen:
+            if not control.key or control.key not in seen:
                 count += 1
-            seen.add(control.file_id)
+            seen.add(control.key)
         return count
 
 
@@ -499,7 +566,8 @@ def parse_log(
     tables: list[SheetTable], mapping: list[str] | None = None, sheet: str | None = None
 ) -> ParsedLog:
     """Read the hazard log in ``tables``; ``mapping`` (one key per column) and ``sheet``
-    override what the headings suggest."""
+    override what the headings suggest. A row that cannot be read is a problem, and what
+    can be read of the file is kept beside it, so a caller may import the sound part."""
     table, layout = find_layout(tables)
     if sheet is not None and sheet != table.name:
         table = next((t for t in tables if t.name == sheet), table)
@@ -536,6 +604,12 @@ def parse_log(
             reader.notes.append(
                 f"Column {letter} ({heading or 'no heading'}) has values that were not imported."
             )
+    if "id" not in layout.mapping and len(reader.hazards) > 1:
+        reader.notes.append(
+            "No column was recognised as the hazard id, so each row with a new title or "
+            "description is a hazard, and a row repeating the one above continues it. If the "
+            "log numbers its hazards, map that column to Hazard id."
+        )
     controls = _controls_sheet(tables, reader)
     if not reader.hazards and not reader.problems:
         reader.notes.append("The log has no hazards below its header: nothing to import.")
@@ -546,108 +620,133 @@ class _RowReader:
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
         self.hazards: list[ParsedHazard] = []
-        self.by_id: dict[str, ParsedHazard] = {}
+        self.by_key: dict[str, ParsedHazard] = {}
         self.problems: list[Problem] = []
         self.notes: list[str] = []
 
+    def problem(self, row: int, name: str, message: str, outcome: str = "") -> None:
+        self.problems.append(Problem(row, name, message, outcome))
+
     def read(self, number: int, values: list[str]) -> None:
         row: dict[str, str] = {}
-        controls: list[tuple[str, str]] = []  # (key, description)
-        evidence: dict[int, str] = {}
+        cells: list[tuple[str, str, str]] = []  # (key, description, evidence) per control cell
         for key, value in zip(self.layout.mapping, values, strict=True):
             if key.startswith("control."):
-                controls.append((key, value))
+                cells.append((key, value, ""))
             elif key == "evidence":
-                if controls and value:
-                    evidence[len(controls) - 1] = (
-                        f"{evidence[len(controls) - 1]}\n{value}"
-                        if len(controls) - 1 in evidence
-                        else value
-                    )
+                if cells and value:
+                    key_, text, evidence = cells[-1]
+                    cells[-1] = (key_, text, f"{evidence}\n{value}" if evidence else value)
             elif key != "ignore" and value:
                 row[key] = f"{row[key]}\n{value}" if key in row else value
-        file_id = _clean_id(row.get("id", ""))
-        hazard = self._hazard_for(number, file_id, row)
+        hazard = self._hazard_for(number, row)
         if hazard is None:
             return
         hazard.rows.append(number)
         hazard.causes += self._items(number, "causes", row.get("causes", ""))
         hazard.effects += self._items(number, "effects", row.get("effects", ""))
-        for i, (key, description) in enumerate(controls):
-            if description:
-                _, kind, origin = key.split(".")
+        status = self._control_status(number, row.get("control_status", ""))
+        owner = row.get("control_owner", "")
+        for key, text, evidence in cells:
+            _, kind, origin = key.split(".")
+            for description in list_items(text):
                 hazard.controls.append(
-                    ParsedControl(number, description, kind, origin, evidence=evidence.get(i, ""))
-                )
+                    ParsedControl(number, description, kind, origin, status=status,
+                                  evidence=evidence, owner=owner)
+                )  # fmt: skip
         if row.get("controls_text"):
             hazard.controls += _controls_from_text(number, row["controls_text"])
         for stage in STAGES:
             self._estimate(number, hazard, stage, row)
 
-    def _hazard_for(self, number: int, file_id: str, row: dict[str, str]) -> ParsedHazard | None:
+    def _hazard_for(self, number: int, row: dict[str, str]) -> ParsedHazard | None:
+        reference = " ".join(row.get("id", "").split())
+        key = id_key(reference)
         text = row.get("title") or row.get("description") or ""
         previous = self.hazards[-1] if self.hazards else None
-        if file_id and file_id in self.by_id:
-            hazard = self.by_id[file_id]
+        if key and key in self.by_key:
+            hazard = self.by_key[key]
             if text and text not in (hazard.title, hazard.description):
-                self.problems.append(
-                    Problem(number, "id", f"Hazard {file_id} appears again with different text "
-                            f"(first at row {hazard.rows[0]}); give each hazard its own id.")
+                self.problem(
+                    number, "id",
+                    f"Hazard {reference} appears again with different text (first at row "
+                    f"{hazard.rows[0]}): one id names two hazards; give each its own id.",
+                    f"row {number} is not imported",
                 )  # fmt: skip
                 return None
             return hazard
-        if not file_id and not text:
+        if not key and (not text or (previous and text in (previous.title, previous.description))):
             if previous is None:
-                self.problems.append(
-                    Problem(number, "description",
-                            "This row has no hazard id or description, and no hazard above it "
-                            "to continue.")
+                self.problem(
+                    number, "description",
+                    "This row has no hazard id or description, and no hazard above it to "
+                    "continue.",
+                    f"row {number} is not imported",
                 )  # fmt: skip
                 return None
             return previous  # a continuation row: more controls or causes of the hazard above
         if not text:
-            self.problems.append(
-                Problem(number, "description", f"Hazard {file_id} has no title or description.")
-            )
+            self.problem(
+                number, "description", f"Hazard {reference} has no title or description.",
+                f"row {number} is not imported",
+            )  # fmt: skip
             return None
         description = row.get("description") or row.get("title", "")
         hazard = ParsedHazard(
             row=number,
-            file_id=file_id,
+            reference=reference,
             title=_title(row["title"], TITLE_MAX) if row.get("title") else _title(description),
             description=description,
             harm=row.get("harm", ""),
             context=row.get("context", ""),
             owner=row.get("owner", ""),
             status_reason=row.get("status_reason", ""),
+            original=" ".join(row.get("original", "").split()),
         )
         if row.get("status"):
-            status = next(
-                (s for s in HAZARD_STATUSES if row["status"].strip().lower().startswith(s)), None
-            )
+            status = hazard_status(row["status"])
             if status is None:
-                self.problems.append(
-                    Problem(number, "status", f"Status {row['status']!r} is not one of "
-                            f"{', '.join(HAZARD_STATUSES)}.")
+                self.problem(
+                    number, "status",
+                    f"Status {row['status']!r} is not one of {', '.join(HAZARD_STATUSES)}.",
+                    "the hazard is imported as open",
                 )  # fmt: skip
             else:
                 hazard.status = status
         self.hazards.append(hazard)
-        if file_id:
-            self.by_id[file_id] = hazard
+        if key:
+            self.by_key[key] = hazard
         return hazard
+
+    def _control_status(self, number: int, text: str) -> str:
+        if not text:
+            return ""
+        status = control_status(text)
+        if status is None:
+            self.problem(
+                number, "control status",
+                f"Control status {text!r} is not one of {', '.join(CONTROL_STATUSES)} "
+                "(or a word for one, such as Complete or In progress).",
+                "the row's controls are imported as proposed",
+            )  # fmt: skip
+            return "proposed"
+        return status
 
     def _items(self, number: int, name: str, text: str) -> list[str]:
         items = [" ".join(p.split()) if "\n" not in p.strip() else p.strip()
                  for p in re.split(r"\n\s*\n", text) if p.strip()]  # fmt: skip
+        kept = []
         for item in items:
             if len(item) > MAX_ITEM:
-                self.problems.append(
-                    Problem(number, name, f"One of the {name} is {len(item)} characters long; "
-                            f"the hazard log holds at most {MAX_ITEM} per entry. Split it with "
-                            "a blank line.")
+                self.problem(
+                    number, name,
+                    f"One of the {name} is {len(item)} characters long; the hazard log holds "
+                    f"at most {MAX_ITEM} per entry. Split it with a blank line.",
+                    f"that entry of the {name} is not imported",
                 )  # fmt: skip
-        return items
+            else:
+                kept.append(item)
+        return kept
 
     def _estimate(self, number: int, hazard: ParsedHazard, stage: str, row: dict[str, str]) -> None:
         severity_text = row.get(f"{stage}.severity", "")
@@ -655,20 +754,17 @@ class _RowReader:
         stated = row.get(f"{stage}.rating", "")
         if not (severity_text or likelihood_text or stated):
             return
-        if getattr(hazard, stage) is not None:
-            if severity_text or likelihood_text:
-                self.problems.append(
-                    Problem(number, f"{stage} risk", f"Hazard {hazard.file_id or hazard.title!r} "
-                            f"already has a {stage} risk from row {hazard.row}.")
-                )  # fmt: skip
-            return
+        earlier: ParsedEstimate | None = getattr(hazard, stage)
+        if earlier is not None and not (severity_text or likelihood_text):
+            return  # a continuation row repeating the rating alone
         if not (severity_text and likelihood_text):
             missing = "likelihood" if severity_text else "severity"
-            self.problems.append(
-                Problem(number, f"{stage} {missing}",
-                        f"The {stage} risk needs both severity and likelihood to be placed on "
-                        f"the matrix; the {missing} is missing"
-                        + (f" (the file states rating {stated})." if stated else "."))
+            self.problem(
+                number, f"{stage} {missing}",
+                f"The {stage} risk needs both severity and likelihood to be placed on the "
+                f"matrix; the {missing} is missing"
+                + (f" (the file states rating {stated})." if stated else "."),
+                f"the hazard is imported without this row's {stage} risk",
             )  # fmt: skip
             return
         severity = _level(Severity, severity_text)
@@ -677,17 +773,33 @@ class _RowReader:
                                   (likelihood, likelihood_text, Likelihood)):  # fmt: skip
             if value is None:
                 words = ", ".join(f"{m.label} ({m.value})" for m in enum)
-                self.problems.append(
-                    Problem(number, f"{stage} {enum.__name__.lower()}",
-                            f"{text!r} is not a {enum.__name__.lower()}: use one of {words}.")
+                self.problem(
+                    number, f"{stage} {enum.__name__.lower()}",
+                    f"{text!r} is not a {enum.__name__.lower()}: use one of {words}.",
+                    f"the hazard is imported without this row's {stage} risk",
                 )  # fmt: skip
         if severity is None or likelihood is None:
             return
-        setattr(
-            hazard,
-            stage,
-            ParsedEstimate(severity, likelihood, row.get(f"{stage}.rationale", ""), stated),
+        estimate = ParsedEstimate(
+            severity, likelihood, row.get(f"{stage}.rationale", ""), stated, number
         )
+        if earlier is None:
+            setattr(hazard, stage, estimate)
+        elif (earlier.severity, earlier.likelihood) != (severity, likelihood) or (
+            stated and earlier.stated and stated_rating(stated) != stated_rating(earlier.stated)
+        ):
+            self.problem(
+                number, f"{stage} risk",
+                f"Hazard {hazard.reference or hazard.title!r} continues here with a {stage} "
+                f"risk of {_said(estimate)}, but row {earlier.row} gives it {_said(earlier)}: "
+                "a hazard has one risk at each stage.",
+                f"row {earlier.row}'s {stage} risk is imported and row {number}'s is not",
+            )  # fmt: skip
+
+
+def _said(estimate: ParsedEstimate) -> str:
+    said = f"{estimate.severity.label} / {estimate.likelihood.label}"
+    return f"{said} (rating {estimate.stated})" if estimate.stated else said
 
 
 def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[ParsedControl]:
@@ -713,18 +825,20 @@ def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[Parsed
         kind = next((k for k, label in CONTROL_KINDS.items()
                      if _words(label) == _words(kind_text) or k == kind_text), None)  # fmt: skip
         if kind is None:
-            reader.problems.append(
-                Problem(number, "Controls: type", f"Control type {kind_text!r} is "
-                        f"not one of {', '.join(CONTROL_KINDS.values())}.")
+            reader.problem(
+                number, "Controls: type",
+                f"Control type {kind_text!r} is not one of {', '.join(CONTROL_KINDS.values())}.",
+                f"the control on row {number} of the Controls sheet is not imported",
             )  # fmt: skip
             continue
-        ids = [_clean_id(i) for i in re.split(r"[,;\s]+", value("hazard no")) if i.strip()]
-        for hazard_id in ids:
-            if hazard_id not in reader.by_id:
-                reader.problems.append(
-                    Problem(number, "Controls: hazard no",
-                            f"Control {value('control no')} names hazard {hazard_id}, which is "
-                            "not in the log.")
+        keys = [id_key(i) for i in re.split(r"[,;\s]+", value("hazard no")) if i.strip()]
+        for key, written in zip(keys, re.split(r"[,;\s]+", value("hazard no")), strict=False):
+            if key not in reader.by_key:
+                reader.problem(
+                    number, "Controls: hazard no",
+                    f"Control {value('control no')} names hazard {written}, which is not in "
+                    "the log.",
+                    f"the control is imported without a link to {written}",
                 )  # fmt: skip
         controls.append(
             ParsedControl(
@@ -732,11 +846,12 @@ def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[Parsed
                 description=value("description"),
                 kind=kind,
                 origin=value("origin").lower() or "additional",
-                status=value("status").lower(),
+                status=reader._control_status(number, value("status")),
                 evidence=value("evidence"),
                 link=value("evidence link"),
-                file_id=value("control no"),
-                hazard_ids=ids,
+                reference=value("file reference") or value("control no"),
+                hazard_keys=[k for k in keys if k in reader.by_key],
+                owner=value("owner"),
             )
         )
     for hazard in reader.hazards:
@@ -760,8 +875,8 @@ def control_line(reference: str, kind_label: str, origin: str, status: str, evid
 
 def _controls_from_text(number: int, text: str) -> list[ParsedControl]:
     """Controls as clinsafe's export writes them in one cell, one a line (see
-    `control_line`; a line not so headed continues the one above); any other text is one
-    control."""
+    `control_line`; a line not so headed continues the one above); any other text is read
+    as a list (`list_items`), one control an item."""
     controls: list[ParsedControl] = []
     for line in text.splitlines():
         match = _CONTROL_LINE.match(line)
@@ -771,20 +886,75 @@ def _controls_from_text(number: int, text: str) -> list[ParsedControl]:
             controls.append(
                 ParsedControl(number, match["text"], kind, match["origin"],
                               status=match["status"], evidence=match["evidence"] or "",
-                              file_id=match["ref"])
+                              reference=match["ref"])
             )  # fmt: skip
         elif controls:
             controls[-1].description += "\n" + line
         elif line.strip():
-            controls.append(ParsedControl(number, line, "design", "additional"))
+            return [ParsedControl(number, item, "design", "additional")
+                    for item in list_items(text)]  # fmt: skip
     return controls
 
 
-def _clean_id(text: str) -> str:
-    """A hazard id as people write it: "H-007", "7", "007" and "7\\n" are the same hazard."""
-    text = "".join(text.split())
-    match = re.fullmatch(r"(?i)[a-z]*-?0*(\d+)", text)
-    return match.group(1) if match else text
+_LIST_MARKER = re.compile(r"^\s*(?:\(?\d{1,2}[.):]|\(?[a-z][.)]|[•·▪‣◦*–-])\s+", re.IGNORECASE)
+
+
+def list_items(text: str) -> list[str]:
+    """A cell's text as the list it holds: "1. Check units\n2. Train staff" is two items,
+    each without its marker, a line not so marked going on with the item above. A text that
+    does not open with a marker is one item, lead-in and all."""
+    text = text.strip()
+    lines = text.splitlines()
+    if not text or not _LIST_MARKER.match(lines[0]):
+        return [text] if text else []
+    items: list[str] = []
+    for line in lines:
+        if _LIST_MARKER.match(line):
+            items.append(_LIST_MARKER.sub("", line, count=1).strip())
+        elif line.strip():
+            items[-1] = f"{items[-1]}\n{line.strip()}"
+    return [item for item in items if item]
+
+
+def id_key(text: str) -> str:
+    """What a reference is matched on: "H-007", "h007" and "H 7" are one hazard, as are
+    "007", "7" and "7\\n"; "NRL03" and "H03" are two."""
+    text = "".join(text.split()).upper()
+    match = re.fullmatch(r"([A-Z]*)[-_.]?0*(\d+)", text)
+    return f"{match.group(1)}{match.group(2)}" if match else text
+
+
+CONTROL_STATUSES = ("proposed", "implemented", "verified")
+# What people write in a status column, for each status (matched at the start, any case).
+_HAZARD_STATUS_WORDS = {
+    "open": "open", "new": "open", "active": "open", "in progress": "open", "ongoing": "open",
+    "live": "open", "under review": "open", "mitigated": "controlled", "controlled": "controlled",
+    "accepted": "accepted", "transferred": "transferred", "closed": "closed",
+    "resolved": "closed", "complete": "closed",
+}  # fmt: skip
+_CONTROL_STATUS_WORDS = {
+    "proposed": "proposed", "planned": "proposed", "open": "proposed", "not started": "proposed",
+    "in progress": "proposed", "ongoing": "proposed", "outstanding": "proposed",
+    "to do": "proposed", "todo": "proposed", "pending": "proposed",
+    "implemented": "implemented", "in place": "implemented", "complete": "implemented",
+    "done": "implemented", "closed": "implemented", "existing": "implemented",
+    "verified": "verified", "tested": "verified", "effective": "verified",
+}  # fmt: skip
+
+
+def _status_from(words: dict[str, str], text: str) -> str | None:
+    said = _words(text)
+    return next((s for w, s in words.items() if said == w or said.startswith(f"{w} ")), None)
+
+
+def hazard_status(text: str) -> str | None:
+    """The hazard status a file's words mean ("Closed", "CLOSED", "Resolved"), or None."""
+    return _status_from(_HAZARD_STATUS_WORDS, text)
+
+
+def control_status(text: str) -> str | None:
+    """The control status a file's words mean ("Complete", "In progress"), or None."""
+    return _status_from(_CONTROL_STATUS_WORDS, text)
 
 
 def _title(text: str, limit: int = TITLE_LENGTH) -> str:
@@ -793,11 +963,6 @@ def _title(text: str, limit: int = TITLE_LENGTH) -> str:
     if len(line) <= limit:
         return line
     return line[: limit - 1].rsplit(" ", 1)[0] + "…"
-
-
-def _leading_int(text: str) -> int | None:
-    match = re.match(r"\s*(\d+)", text)
-    return int(match.group(1)) if match else None
 
 
 def _level(enum: type[Level], text: str) -> Level | None:

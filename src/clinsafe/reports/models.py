@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from clinsafe.gate.models import Signed
-from clinsafe.hazards.models import Hazard
+from clinsafe.hazards.models import Hazard, RiskEstimate
 from clinsafe.products.models import Product, Release
 
 
@@ -128,10 +128,14 @@ class HazardLogImport(models.Model):
 
 
 class RatingMismatch(models.Model):
-    """A rating an imported file stated that the matrix does not give: kept, and shown to
-    the CSO on the hazard, never overwritten silently."""
+    """A rating an imported file stated that the matrix does not give: kept on its estimate
+    (``RiskEstimate.stated_rating``), shown to the CSO on the hazard and in the exports,
+    never overwritten silently, until the CSO records a decision on it."""
 
     hazard = models.ForeignKey(Hazard, on_delete=models.PROTECT, related_name="rating_mismatches")
+    estimate = models.OneToOneField(
+        RiskEstimate, null=True, on_delete=models.PROTECT, related_name="mismatch"
+    )
     log_import = models.ForeignKey(
         HazardLogImport, on_delete=models.PROTECT, related_name="mismatches"
     )
@@ -139,9 +143,18 @@ class RatingMismatch(models.Model):
     row = models.PositiveIntegerField()
     stated = models.CharField(max_length=100)
     computed = models.PositiveSmallIntegerField()
+    decision = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["hazard", "stage"]
+
+    @property
+    def open(self) -> bool:
+        return self.decided_at is None
 
     def __str__(self) -> str:
         return f"{self.hazard.reference} {self.stage}: stated {self.stated}, matrix {self.computed}"
@@ -170,6 +183,8 @@ class ImportJob(models.Model):
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
     mapping: models.JSONField[Any] = models.JSONField(null=True, blank=True)
+    number_by_file = models.BooleanField(default=False)
+    import_sound = models.BooleanField(default=False)
     state = models.CharField(max_length=10, choices=ImportState.choices, default="uploaded")
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome: models.JSONField[Any] = models.JSONField(default=dict, blank=True)

@@ -19,10 +19,20 @@ class Estimate:
     likelihood: Likelihood
     rating: int
     rationale: str
+    stated: str = ""  # the rating an imported file stated, when the matrix contradicts it
+    flag_open: bool = False  # and the CSO has not yet decided on it
 
     @property
     def words(self) -> str:
         return f"{self.rating} ({self.severity.label} / {self.likelihood.label})"
+
+    @property
+    def flag(self) -> str:
+        """The imported file's contradicting rating, in words ("" if none)."""
+        if not self.stated:
+            return ""
+        state = "awaiting the CSO's decision" if self.flag_open else "decided by the CSO"
+        return f"The file stated {self.stated}; the matrix gives {self.rating} ({state})."
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,7 @@ class ControlRow:
     verification_link: str
     owner: str
     hazards: list[str] = field(default_factory=list)
+    file_reference: str = ""
 
     @property
     def transferred(self) -> bool:
@@ -84,6 +95,7 @@ class HazardRow:
     residual: Estimate | None
     acceptance: Acceptance | None
     controls: list[ControlRow] = field(default_factory=list)
+    file_reference: str = ""
 
     @property
     def status_label(self) -> str:
@@ -135,11 +147,12 @@ def read_log(product: Product) -> LogRecords:
             clinical_context=h.clinical_context,
             status=h.status,
             status_reason=h.status_reason,
-            owner=display_name(h.owner) if h.owner else "",
+            owner=display_name(h.owner) if h.owner else h.owner_name,
             raised_on=h.created_at,
             initial=estimates.get((h.pk, Stage.INITIAL)),
             residual=estimates.get((h.pk, Stage.RESIDUAL)),
             acceptance=_acceptance(acceptances.get(h.pk), gate_log.hashes.get(h.pk, "")),
+            file_reference=h.file_reference,
         )
         for h in hazards
     }
@@ -153,10 +166,18 @@ def read_log(product: Product) -> LogRecords:
 
 def _current_estimates(hazard_ids: list[int]) -> dict[tuple[int, str], Estimate]:
     current: dict[tuple[int, str], Estimate] = {}
-    for e in RiskEstimate.objects.filter(hazard_id__in=hazard_ids).order_by("assessed_at", "id"):
+    estimates = (
+        RiskEstimate.objects.filter(hazard_id__in=hazard_ids)
+        .select_related("mismatch")
+        .order_by("assessed_at", "id")
+    )
+    for e in estimates:
+        flagged = getattr(e, "mismatch", None) if e.contradicts_stated else None
         current[(e.hazard_id, e.stage)] = Estimate(
-            Severity(e.severity), Likelihood(e.likelihood), e.rating, e.rationale
-        )
+            Severity(e.severity), Likelihood(e.likelihood), e.rating, e.rationale,
+            stated=e.stated_rating if e.contradicts_stated else "",
+            flag_open=flagged is not None and flagged.open,
+        )  # fmt: skip
     return current
 
 
@@ -184,6 +205,7 @@ def _control_row(control: Control) -> ControlRow:
         status=control.status,
         verification_evidence=control.verification_evidence,
         verification_link=control.verification_link,
-        owner=display_name(control.owner) if control.owner else "",
+        owner=display_name(control.owner) if control.owner else control.owner_name,
         hazards=sorted(h.reference for h in control.hazards.all() if not h.is_withdrawn),
+        file_reference=control.file_reference,
     )

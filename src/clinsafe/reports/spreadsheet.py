@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from openpyxl import Workbook
@@ -24,20 +26,36 @@ from clinsafe.reports.log_file import (
     control_line,
 )
 from clinsafe.reports.records import ControlRow, Estimate, HazardRow, LogRecords
+from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv"
 JSON = "application/json"
 
 HAZARD_COLUMNS = (
-    "Hazard No.", "Date Added", "Hazard Name", "Hazard Description", "Effect", "Harm",
-    "Possible Causes", "Clinical Context", "Initial Severity", "Initial Likelihood",
-    "Initial Risk", "Initial Justification", "Controls", "Residual Severity",
-    "Residual Likelihood", "Residual Risk", "Residual Justification", "Owner", "Status",
-    "Status Reason", "Acceptance",
+    "Hazard No.", "File Reference", "Date Added", "Hazard Name", "Hazard Description",
+    "Effect", "Harm", "Possible Causes", "Clinical Context", "Initial Severity",
+    "Initial Likelihood", "Initial Risk", "Initial Justification", "Initial Rating Flag",
+    "Controls", "Residual Severity", "Residual Likelihood", "Residual Risk",
+    "Residual Justification", "Residual Rating Flag", "Owner", "Status", "Status Reason",
+    "Acceptance",
 )  # fmt: skip
-CONTROL_COLUMNS = ("Control No.", "Hazard No.", "Control Type", "Origin", "Description",
-                   "Status", "Evidence", "Evidence Link", "Owner")  # fmt: skip
+CONTROL_COLUMNS = ("Control No.", "File Reference", "Hazard No.", "Control Type", "Origin",
+                   "Description", "Status", "Evidence", "Evidence Link", "Owner")  # fmt: skip
+RATED_COLUMNS = frozenset({"Initial Risk", "Residual Risk"})
+# Columns of long text are wide; the rest fit a reference, a word or a date.
+WIDE_COLUMNS = frozenset({
+    "Hazard Description", "Effect", "Harm", "Possible Causes", "Clinical Context",
+    "Initial Justification", "Controls", "Residual Justification", "Status Reason",
+    "Acceptance", "Description", "Evidence", "Initial Rating Flag", "Residual Rating Flag",
+})  # fmt: skip
+# The NHS hazard log template's colours for each rating (its Risk Matrix sheet).
+RATING_FILLS = {1: "9EFEB5", 2: "FFFF66", 3: "FABF8F", 4: "D99594", 5: "E36C0A"}
+MATRIX_SHEET = "Risk Matrix"
+
+Cell = str | int | date
+Row = list[Cell]
+Rows = Sequence[Sequence[Cell]]  # what a caller gives: rows of text alone will do
 
 
 def neutralise(text: str) -> str:
@@ -46,24 +64,26 @@ def neutralise(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _estimate(estimate: Estimate | None) -> list[str]:
+def _estimate(estimate: Estimate | None) -> Row:
     if estimate is None:
-        return ["", "", "", ""]
-    return [estimate.severity.label, estimate.likelihood.label, str(estimate.rating),
-            estimate.rationale]  # fmt: skip
+        return ["", "", "", "", ""]
+    return [estimate.severity.label, estimate.likelihood.label, estimate.rating,
+            estimate.rationale, estimate.flag]  # fmt: skip
 
 
-def hazard_row(hazard: HazardRow) -> list[str]:
+def hazard_row(hazard: HazardRow) -> Row:
+    initial, residual = _estimate(hazard.initial), _estimate(hazard.residual)
     return [
         hazard.reference,
-        hazard.raised_on.date().isoformat(),
+        hazard.file_reference,
+        hazard.raised_on.date(),
         hazard.title,
         hazard.description,
         "\n\n".join(hazard.effects),
         hazard.harm,
         "\n\n".join(hazard.causes),
         hazard.clinical_context,
-        *_estimate(hazard.initial),
+        *initial,
         "\n".join(
             control_line(
                 c.reference,
@@ -75,7 +95,7 @@ def hazard_row(hazard: HazardRow) -> list[str]:
             )
             for c in hazard.controls
         ),
-        *_estimate(hazard.residual),
+        *residual,
         hazard.owner,
         hazard.status_label,
         hazard.status_reason,
@@ -83,51 +103,75 @@ def hazard_row(hazard: HazardRow) -> list[str]:
     ]
 
 
-def control_row(control: ControlRow) -> list[str]:
-    return [control.reference, ", ".join(control.hazards), control.kind_label, control.origin,
-            control.description, control.status, control.verification_evidence,
-            control.verification_link, control.owner]  # fmt: skip
+def control_row(control: ControlRow) -> Row:
+    return [control.reference, control.file_reference, ", ".join(control.hazards),
+            control.kind_label, control.origin, control.description, control.status,
+            control.verification_evidence, control.verification_link, control.owner]  # fmt: skip
 
 
 def to_xlsx(records: LogRecords) -> bytes:
+    """The hazard log as Excel users expect it: ratings as numbers coloured as the NHS
+    template colours them, dates as dates, the header frozen and filtered, a Controls sheet
+    whose hazard numbers link to their rows, and the risk matrix the ratings come from."""
+    hazards = [hazard_row(h) for h in records.hazards]
+    row_of = {h.reference: number for number, h in enumerate(records.hazards, start=2)}
+    links = {
+        (number, CONTROL_COLUMNS.index("Hazard No.") + 1): f"#'Hazard Log'!A{row_of[c.hazards[0]]}"
+        for number, c in enumerate(records.controls, start=2)
+        if c.hazards and c.hazards[0] in row_of
+    }
     return workbook(
-        ("Hazard Log", HAZARD_COLUMNS, [hazard_row(h) for h in records.hazards]),
+        ("Hazard Log", HAZARD_COLUMNS, hazards),
         ("Controls", CONTROL_COLUMNS, [control_row(c) for c in records.controls]),
+        links={"Controls": links},
+        matrix=True,
     )
 
 
-Sheet = tuple[str, tuple[str, ...], list[list[str]]]  # title, headers, rows
+Sheet = tuple[str, tuple[str, ...], Rows]  # title, headers, rows
 
 
-def workbook(*sheets: Sheet) -> bytes:
-    """An XLSX file of text cells, one sheet per (title, headers, rows). A text longer than
-    Excel holds in a cell ends there with a note and goes on over the Continued sheet."""
+def workbook(
+    *sheets: Sheet, links: dict[str, dict[tuple[int, int], str]] | None = None,
+    matrix: bool = False,
+) -> bytes:  # fmt: skip
+    """An XLSX file, one sheet per (title, headers, rows): text as text (never a formula),
+    numbers and dates as themselves. A text longer than Excel holds in a cell ends there
+    with a note and goes on over the Continued sheet. ``links`` are hyperlinks within the
+    workbook by sheet and (row, column); ``matrix`` adds the Risk Matrix sheet."""
     book = Workbook()
     assert book.active is not None
     book.remove(book.active)
-    continued: list[list[str]] = []
+    continued: list[Row] = []
     for title, headers, rows in sheets:
-        _fill(book.create_sheet(title), headers, _cut_long(title, rows, continued))
+        sheet = book.create_sheet(title)
+        _fill(sheet, headers, _cut_long(title, rows, continued))
+        for (row, column), target in (links or {}).get(title, {}).items():
+            cell = sheet.cell(row, column)
+            cell.hyperlink = target
+            cell.font = Font(color="005EB8", underline="single")
     if continued:
         _fill(book.create_sheet(CONTINUED_SHEET), CONTINUED_HEADERS, continued)
+    if matrix:
+        _risk_matrix(book.create_sheet(MATRIX_SHEET))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cut_long(title: str, rows: list[list[str]], continued: list[list[str]]) -> list[list[str]]:
+def _cut_long(title: str, rows: Rows, continued: list[Row]) -> list[Row]:
     """The rows with every text Excel cannot hold in one cell cut, its rest added to
     ``continued`` as (sheet, cell, part, text) rows."""
     out = []
     for number, row in enumerate(rows, start=2):
-        cells = []
-        for column, text in enumerate(row, start=1):
-            if len(neutralise(text)) > EXCEL_CELL_LIMIT:
-                head, *rest = _pieces(text, EXCEL_CELL_LIMIT - len(CONTINUED))
+        cells: Row = []
+        for column, value in enumerate(row, start=1):
+            if isinstance(value, str) and len(neutralise(value)) > EXCEL_CELL_LIMIT:
+                head, *rest = _pieces(value, EXCEL_CELL_LIMIT - len(CONTINUED))
                 address = f"{get_column_letter(column)}{number}"
                 continued += [[title, address, str(i), p] for i, p in enumerate(rest, 2)]
-                text = head + CONTINUED
-            cells.append(text)
+                value = head + CONTINUED
+            cells.append(value)
         out.append(cells)
     return out
 
@@ -145,35 +189,73 @@ def _pieces(text: str, first: int) -> list[str]:
     return [*pieces, text]
 
 
-def _fill(sheet: Any, headers: tuple[str, ...], rows: list[list[str]]) -> None:
+HEADER_FILL = PatternFill("solid", fgColor="005EB8")
+WRAP = Alignment(wrap_text=True, vertical="top")
+
+
+def _fill(sheet: Any, headers: tuple[str, ...], rows: Rows) -> None:
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True, color="FFFFFF")
-        cell.fill = PatternFill("solid", fgColor="005EB8")
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in rows:
-        # Written as text, so nothing is read as a number, date or formula.
-        sheet.append([neutralise(value) for value in row])
-    for column in sheet.columns:
-        letter = column[0].column_letter
-        sheet.column_dimensions[letter].width = 18 if len(column[0].value or "") < 14 else 28
-        for cell in column[1:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-            cell.data_type = "s"
+        cell.fill = HEADER_FILL
+        cell.alignment = WRAP
+    rated = {i for i, h in enumerate(headers, start=1) if h in RATED_COLUMNS}
+    for values in rows:
+        sheet.append([neutralise(v) if isinstance(v, str) else v for v in values])
+        for cell in sheet[sheet.max_row]:
+            cell.alignment = WRAP
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, so nothing is read as a number or formula
+            elif isinstance(cell.value, date):
+                cell.number_format = "yyyy-mm-dd"
+            elif cell.column in rated and cell.value in RATING_FILLS:
+                cell.fill = PatternFill("solid", fgColor=RATING_FILLS[cell.value])
+                cell.alignment = Alignment(horizontal="center", vertical="top")
+    for column, header in enumerate(headers, start=1):
+        width = 45 if header in WIDE_COLUMNS else 30 if header == "Hazard Name" else 14
+        sheet.column_dimensions[get_column_letter(column)].width = width
     sheet.freeze_panes = "B2"
     sheet.auto_filter.ref = sheet.dimensions
+
+
+def _risk_matrix(sheet: Any) -> None:
+    """The matrix every rating of the log is computed on, coloured as the NHS template
+    colours it, with what each rating means."""
+    sheet.append(["Likelihood \\ Severity", *(s.label for s in Severity)])
+    for likelihood in sorted(Likelihood, reverse=True):
+        sheet.append([likelihood.label,
+                      *(NHS_EXAMPLE_SCHEME.rating(s, likelihood) for s in Severity)])  # fmt: skip
+    sheet.append([])
+    sheet.append(["Rating", "Acceptability", "Meaning"])
+    for rating in NHS_EXAMPLE_SCHEME.ratings:
+        meaning = NHS_EXAMPLE_SCHEME.acceptability(rating)
+        sheet.append([rating, meaning.word, meaning.meaning])
+    for row in sheet.iter_rows():
+        for cell in row:
+            if cell.row in (1, 8) or (cell.column == 1 and cell.row <= 6):
+                cell.font = Font(bold=True)
+            if (
+                isinstance(cell.value, int)
+                and cell.value in RATING_FILLS
+                and (cell.row <= 6 or cell.column == 1)
+            ):
+                cell.fill = PatternFill("solid", fgColor=RATING_FILLS[cell.value])
+                cell.alignment = Alignment(horizontal="center")
+    sheet.column_dimensions["A"].width = 22
+    for letter in "BCDEF":
+        sheet.column_dimensions[letter].width = 16
 
 
 def to_csv(records: LogRecords) -> bytes:
     return csv_table(HAZARD_COLUMNS, [hazard_row(h) for h in records.hazards])
 
 
-def csv_table(headers: tuple[str, ...], rows: list[list[str]]) -> bytes:
+def csv_table(headers: tuple[str, ...], rows: Rows) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([neutralise(v) for v in row])
+        writer.writerow([neutralise(v) if isinstance(v, str) else str(v) for v in row])
     # A byte-order mark, so Excel reads the file as UTF-8.
     return ("\ufeff" + out.getvalue()).encode()
 

@@ -30,7 +30,7 @@ from clinsafe.reports.document import Document
 from clinsafe.reports.forms import ComplianceForm, MappingForm, SignForm, UploadForm
 from clinsafe.reports.import_jobs import progress_key, start_import, upload_for_import
 from clinsafe.reports.log_file import find_layout, read_tables
-from clinsafe.reports.log_import import preview_hazard_log
+from clinsafe.reports.log_import import ImportOptions, preview_hazard_log
 from clinsafe.reports.models import ComplianceStatus, ImportJob, ImportState, IssuedDocument
 from clinsafe.reports.records import read_log
 from clinsafe.reports.render import DOCX, PDF, to_docx, to_html, to_pdf
@@ -287,15 +287,15 @@ def log_import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     data = bytes(job.data)
     layout = find_layout(read_tables(data, job.filename))[1]
     form = MappingForm(request.POST or None, layout=layout)
-    mapping = form.mapping() if form.is_bound and form.is_valid() else None
-    if request.POST.get("action") == "import" and mapping is not None:
+    options = form.options() if form.is_bound and form.is_valid() else ImportOptions()
+    if request.POST.get("action") == "import" and form.is_bound and form.is_valid():
         started = run_service(
-            form, lambda: start_import(actor=request.user, job=job, mapping=mapping)
+            form, lambda: start_import(actor=request.user, job=job, options=options)
         )
         if started is not None:
             return redirect("hazard-log-import-job", product.slug, job.pk)
     result = preview_hazard_log(actor=request.user, product=product, data=data,
-                                filename=job.filename, mapping=mapping)  # fmt: skip
+                                filename=job.filename, options=options)  # fmt: skip
     return product_page(request, "reports/log_import.html", product, form=form, result=result,
                         layout=layout, job=job)  # fmt: skip
 

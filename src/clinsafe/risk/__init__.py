@@ -13,6 +13,7 @@ from clinsafe.risk.scheme import (
     Severity,
     acceptability,
     rating,
+    stated_rating,
 )
 
 __all__ = [
@@ -25,4 +26,5 @@ __all__ = [
     "acceptability",
     "check_residual",
     "rating",
+    "stated_rating",
 ]

@@ -6,6 +6,7 @@ example scheme is not multiplicative (Catastrophic/Very low is 3, Minor/Very hig
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
@@ -175,3 +176,10 @@ def rating(
 def acceptability(rating: int, scheme: RiskScheme = NHS_EXAMPLE_SCHEME) -> Acceptability:
     """What ``rating`` means in ``scheme``."""
     return scheme.acceptability(rating)
+
+
+def stated_rating(text: str) -> int | None:
+    """The rating a spreadsheet states, from its leading number ("4", "4 - High", "4.0");
+    None if it states none."""
+    match = re.match(r"\s*(\d+)", text)
+    return int(match.group(1)) if match else None

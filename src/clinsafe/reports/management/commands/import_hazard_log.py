@@ -1,4 +1,5 @@
-"""`clinsafe import-hazard-log FILE --product SLUG [--dry-run] [--json] [--by USERNAME]`."""
+"""`clinsafe import-hazard-log FILE --product SLUG [--dry-run] [--number-by-file]
+[--import-sound] [--json] [--by USERNAME]`."""
 
 import json
 from pathlib import Path
@@ -8,20 +9,31 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from clinsafe.core.cso import cso_position
 from clinsafe.core.management.acting import find_product, find_user, run
-from clinsafe.reports.log_import import ImportResult, import_hazard_log
+from clinsafe.reports.log_import import ImportOptions, ImportResult, import_hazard_log
 
 
 class Command(BaseCommand):
     help = (
-        "Import a hazard log from an XLSX or CSV file into a product: all or nothing. Prints "
-        "what it created (or, with --dry-run, would create) and every row it cannot read; "
-        "exits 1, writing nothing, when any row cannot be imported."
+        "Import a hazard log from an XLSX or CSV file into a product: all or nothing, unless "
+        "--import-sound. Prints what it created (or, with --dry-run, would create) and every "
+        "row it cannot read; exits 1, writing nothing, when any row cannot be imported."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="the hazard log, .xlsx or .csv")
         parser.add_argument("--product", required=True, help="product slug")
         parser.add_argument("--dry-run", action="store_true", help="check, write nothing")
+        parser.add_argument(
+            "--number-by-file",
+            action="store_true",
+            help="number hazards by their references in the file (NRL03 becomes H-003)",
+        )
+        parser.add_argument(
+            "--import-sound",
+            action="store_true",
+            help="import what can be read, passing over the rows that cannot (each is "
+            "listed with what was done about it)",
+        )
         parser.add_argument("--json", action="store_true", help="print the result as JSON")
         parser.add_argument(
             "--by",
@@ -33,11 +45,11 @@ class Command(BaseCommand):
     shown = -1
 
     def _progress(self, done: int, total: int) -> None:
-        """Each tenth of the way, on stderr (stdout holds the result)."""
+        """Each step (or tenth of the way), on stderr: stdout holds the result."""
         tenth = done * 10 // total
         if tenth > self.shown:
             self.shown = tenth
-            self.stderr.write(f"{done:,} of {total:,} hazards and controls checked.")
+            self.stderr.write(f"{done:,} of {total:,} steps done.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         product = find_product(options["product"])
@@ -62,6 +74,10 @@ class Command(BaseCommand):
                 data=data,
                 filename=path.name,
                 dry_run=options["dry_run"],
+                options=ImportOptions(
+                    number_by_file=options["number_by_file"],
+                    import_sound=options["import_sound"],
+                ),
                 progress=self._progress,
             )
         )
@@ -85,11 +101,18 @@ def _text(result: ImportResult, product: str) -> str:
     if result.ok:
         lines.append(f"{verb} {len(result.created)} hazards and {result.controls} controls "
                      f"in {product}.")  # fmt: skip
-        lines += [f"  {ref} {title} (row {row})" for ref, title, row in result.created]
+        lines += [f"  {c.reference}{f' ({c.file_reference})' if c.file_reference else ''} "
+                  f"{c.title} (row {c.row})" for c in result.created]  # fmt: skip
     else:
         lines.append(f"Not imported: {len(result.problems)} problem(s); nothing was written.")
         lines += [f"  row {p.row}{f' {p.field}' if p.field else ''}: {p.message}"
                   for p in result.problems]  # fmt: skip
+        if result.importable_in_part:
+            lines.append("Every problem can be passed over: --import-sound imports the rest.")
+    if result.skipped:
+        lines.append(f"Passed over ({len(result.skipped)}), as --import-sound asks:")
+        lines += [f"  row {p.row}{f' {p.field}' if p.field else ''}: {p.message} So {p.outcome}."
+                  for p in result.skipped]  # fmt: skip
     if result.mismatches:
         lines.append("Stated ratings that disagree with the matrix (kept, flagged for the CSO):")
         lines += [f"  {m.hazard} {m.stage} (row {m.row}): stated {m.stated}, matrix {m.computed}"
