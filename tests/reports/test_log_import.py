@@ -11,7 +11,7 @@ from clinsafe.audit.models import AuditEvent
 from clinsafe.hazards import services as hazards
 from clinsafe.hazards.models import Control, Hazard, RiskEstimate
 from clinsafe.products.models import Product
-from clinsafe.reports.log_import import import_hazard_log
+from clinsafe.reports.log_import import ImportOptions, import_hazard_log
 from clinsafe.reports.models import HazardLogImport, RatingMismatch
 from clinsafe.reports.records import read_log
 from clinsafe.reports.spreadsheet import to_csv, to_xlsx
@@ -129,7 +129,7 @@ def test_the_gp_connect_log_imports_every_hazard(cso, product):
 @pytest.fixture
 def full_log(cso, tom, product):
     """A hazard log with shared controls, evidence, a closed hazard and an injection."""
-    dose = assessed_hazard(product, tom, causes=["Bug", "Typo"], effects=["Overdose"])
+    dose = assessed_hazard(product, tom, causes=["Bug", "Typo"], effects=["Overdose"], owner=tom)
     formula = raise_hazard(product, tom, title="=HYPERLINK(\"http://evil\",\"x\")",
                            description="+cmd|' /C calc'!A0", harm="-2+3")  # fmt: skip
     hazards.assess_risk(actor=tom, hazard=formula, stage="initial", severity=2, likelihood=5)
@@ -146,22 +146,41 @@ def full_log(cso, tom, product):
 
 def _same(records):
     return (
-        [(h.title, h.description, h.causes, h.effects, h.harm, h.status,
+        [(h.title, h.description, h.causes, h.effects, h.harm, h.status, h.owner,
           h.initial and (h.initial.severity, h.initial.likelihood, h.initial.rating),
           h.residual and (h.residual.severity, h.residual.likelihood, h.residual.rating),
           sorted(c.description for c in h.controls)) for h in records.hazards],
-        [(c.description, c.kind, c.origin, c.status, c.verification_evidence,
+        [(c.description, c.kind, c.origin, c.status, c.verification_evidence, c.owner,
           [records.hazards[[h.reference for h in records.hazards].index(r)].title
            for r in c.hazards]) for c in records.controls],
     )  # fmt: skip
 
 
-def test_an_exported_workbook_imports_back_to_the_same_log(full_log, cso, northwind, morgan):
-    copy = Product.objects.create(organisation=northwind, name="Copy", slug="copy")
-    result = import_hazard_log(actor=cso, product=copy, data=to_xlsx(full_log),
-                               filename="log.xlsx")  # fmt: skip
+def test_an_exported_workbook_imports_into_another_organisation_as_the_same_log(
+    full_log, charlie, elsewhere
+):
+    # Charlie's organisation has no Tom: the owners come across as the file names them.
+    copy = Product.objects.create(organisation=elsewhere, name="Copy", slug="copy")
+    result = import_hazard_log(actor=charlie, product=copy, data=to_xlsx(full_log),
+                               filename="log.xlsx",
+                               options=ImportOptions(number_by_file=True))  # fmt: skip
     assert result.ok, result.problems
-    assert _same(read_log(copy)) == _same(full_log)
+    again = read_log(copy)
+    assert _same(again) == _same(full_log)
+    assert [h.reference for h in again.hazards] == [h.reference for h in full_log.hazards]
+    assert [h.file_reference for h in again.hazards] == ["H-001", "H-002", "H-003"]
+    owned = Hazard.objects.get(product=copy, number=1)
+    assert owned.owner is None and owned.owner_name == "Tom Okafor (tom)"
+    # And round again: the references the first file gave are kept, not replaced.
+    third = Product.objects.create(organisation=elsewhere, name="Third", slug="third")
+    import_hazard_log(actor=charlie, product=third, data=to_xlsx(again), filename="log.xlsx")
+    assert [h.file_reference for h in read_log(third).hazards] == ["H-001", "H-002", "H-003"]
+
+
+def test_an_owner_named_as_the_export_names_them_is_the_member(full_log, cso, northwind):
+    copy = Product.objects.create(organisation=northwind, name="Copy", slug="copy")
+    import_hazard_log(actor=cso, product=copy, data=to_xlsx(full_log), filename="log.xlsx")
+    assert Hazard.objects.get(product=copy, number=1).owner.username == "tom"
 
 
 def test_a_text_longer_than_an_excel_cell_is_continued_and_imports_back_whole(

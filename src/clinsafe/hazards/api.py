@@ -89,6 +89,8 @@ class HazardSerializer(serializers.ModelSerializer):
             "status",
             "status_reason",
             "owner",
+            "owner_name",
+            "file_reference",
             "raised_by",
             "initial_risk",
             "residual_risk",
@@ -99,7 +101,9 @@ class HazardSerializer(serializers.ModelSerializer):
             "withdrawn_at",
             "withdrawn_reason",
         ]
-        read_only_fields = ["status", "status_reason", "created_at", "updated_at"]
+        # As an imported file gave them: set by the import, never typed in.
+        read_only_fields = ["status", "status_reason", "owner_name", "file_reference",
+                            "created_at", "updated_at"]  # fmt: skip
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -206,10 +210,11 @@ class RiskEstimateSerializer(serializers.ModelSerializer):
             "rating",
             "scheme",
             "rationale",
+            "stated_rating",
             "assessed_by",
             "assessed_at",
         ]
-        read_only_fields = ["rating", "scheme", "assessed_at"]
+        read_only_fields = ["rating", "scheme", "stated_rating", "assessed_at"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -256,6 +261,8 @@ class ControlSerializer(serializers.ModelSerializer):
             "verification_evidence",
             "verification_link",
             "owner",
+            "owner_name",
+            "file_reference",
             "hazards",
             "version",
             "created_at",
@@ -263,7 +270,7 @@ class ControlSerializer(serializers.ModelSerializer):
             "withdrawn_at",
             "withdrawn_reason",
         ]
-        read_only_fields = ["created_at", "updated_at"]
+        read_only_fields = ["owner_name", "file_reference", "created_at", "updated_at"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -74,6 +74,7 @@ class HazardFilterSet(WithdrawnHiddenFilterSet):
             return queryset
         match = Q(title__icontains=value) | Q(description__icontains=value)
         match |= Q(harm__icontains=value) | Q(clinical_context__icontains=value)
+        match |= Q(file_reference__iexact=value)  # "NRL03": the number an imported file gave
         reference = _REFERENCE.match(value)
         if reference:
             match |= Q(number=int(reference.group(1)))

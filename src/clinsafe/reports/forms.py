@@ -124,3 +124,12 @@ class MappingForm(NHSForm):
 
     def option_fields(self) -> list[Any]:
         return [self["number_by_file"], self["import_sound"]]
+
+
+class RatingDecisionForm(NHSForm):
+    decision = forms.CharField(
+        label="Your decision",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Why the matrix's rating stands, or that you re-assessed the hazard.",
+        max_length=2000,
+    )

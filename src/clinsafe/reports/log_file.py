@@ -89,6 +89,7 @@ HAZARD_KEYS = {
     "original": "Reference in the file first imported from",
     "control_status": "Status of the row's controls (or actions)",
     "control_owner": "Owner of the row's controls (or actions)",
+    "control_kind": "Type of the row's controls (design, testing, training...)",
 }
 ESTIMATE_PARTS = {
     "severity": "severity",
@@ -142,6 +143,8 @@ _LEAVES = {
     "control_status": {"control status", "action status", "mitigation status",
                        "implementation status", "status of control", "status of action",
                        "control state"},
+    "control_kind": {"control type", "type of control", "control category", "control kind",
+                     "mitigation type", "action type"},
     "control_owner": {"control owner", "action owner", "mitigation owner", "owner of action",
                       "action by", "actioned by", "control lead"},
     "evidence": {"evidence", "verification", "links to documentation", "control evidence",
@@ -647,8 +650,10 @@ class _RowReader:
         hazard.effects += self._items(number, "effects", row.get("effects", ""))
         status = self._control_status(number, row.get("control_status", ""))
         owner = row.get("control_owner", "")
+        stated_kind = self._control_kind(number, row.get("control_kind", ""))
         for key, text, evidence in cells:
             _, kind, origin = key.split(".")
+            kind = stated_kind or kind
             for description in list_items(text):
                 hazard.controls.append(
                     ParsedControl(number, description, kind, origin, status=status,
@@ -731,6 +736,21 @@ class _RowReader:
             )  # fmt: skip
             return "proposed"
         return status
+
+    def _control_kind(self, number: int, text: str) -> str:
+        if not text:
+            return ""
+        words = _words(text)
+        kind = next((k for k, label in CONTROL_KINDS.items() if words in (k, _words(label))), None)
+        kind = kind or next((k for w, k in _KIND_WORDS if re.search(rf"\b{w}", words)), None)
+        if kind is None:
+            self.problem(
+                number, "control type",
+                f"Control type {text!r} is not one of {', '.join(CONTROL_KINDS.values())}.",
+                "the row's controls are imported as Health IT design",
+            )  # fmt: skip
+            return "design"
+        return kind
 
     def _items(self, number: int, name: str, text: str) -> list[str]:
         items = [" ".join(p.split()) if "\n" not in p.strip() else p.strip()

@@ -156,6 +156,11 @@ class RatingMismatch(models.Model):
     def open(self) -> bool:
         return self.decided_at is None
 
+    @property
+    def decided_by_name(self) -> str:
+        who = self.decided_by
+        return (who.get_full_name() or who.get_username()) if who else ""
+
     def __str__(self) -> str:
         return f"{self.hazard.reference} {self.stage}: stated {self.stated}, matrix {self.computed}"
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
@@ -25,6 +26,7 @@ from clinsafe.reports.models import (
     ComplianceSignature,
     ComplianceStatus,
     PlanApproval,
+    RatingMismatch,
 )
 from clinsafe.risk import NHS_EXAMPLE_SCHEME
 
@@ -306,3 +308,41 @@ def approve_plan(*, actor: Actor, product: Product, password: str, statement: st
             reason=statement,
         )
     return approval
+
+
+# --- imported ratings the matrix contradicts --------------------------------------------------
+
+
+def decide_rating_mismatch(
+    *, actor: Actor, mismatch: RatingMismatch, decision: str
+) -> RatingMismatch:
+    """The CSO records what they make of a rating an imported file stated and the matrix
+    contradicts (the matrix's rating stands, or the hazard is re-assessed); the flag then
+    stops asking for a decision, and the decision stays on the hazard's record."""
+    product = mismatch.hazard.product
+    user = require(actor, Action.REVIEW_HAZARD, product.organisation)
+    require_appointment(user, product)
+    decision = decision.strip()
+    if not decision:
+        raise ValidationError(
+            {"decision": "Say what you decided: why the matrix's rating stands, or that "
+                         "you re-assessed the hazard."}
+        )  # fmt: skip
+    with transaction.atomic():
+        locked = RatingMismatch.objects.select_for_update().get(pk=mismatch.pk)
+        if not locked.open:
+            raise ValidationError(
+                {"decision": f"{locked.decided_by_name} decided on this rating already."}
+            )
+        locked.decision, locked.decided_by, locked.decided_at = decision, user, timezone.now()
+        locked.save(update_fields=["decision", "decided_by", "decided_at"])
+        record_event(
+            EventType.RATING_MISMATCH_DECIDED,
+            actor=user,
+            subject=locked,
+            organisation=product.organisation,
+            data={"hazard": mismatch.hazard.reference, "stage": locked.stage,
+                  "stated": locked.stated, "matrix": locked.computed, "row": locked.row,
+                  "decision": decision},
+        )  # fmt: skip
+    return locked

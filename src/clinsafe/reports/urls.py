@@ -17,6 +17,8 @@ urlpatterns = [
         views.log_import_progress,
         name="hazard-log-import-progress",
     ),
+    path("hazard-log/rating-flags/<int:pk>/decide/", views.rating_mismatch_decide,
+         name="rating-mismatch-decide"),
     path("releases/<str:version>/safety-case-report.<str:fmt>", views.safety_case_report,
          name="safety-case-report"),
     path("releases/<str:version>/compliance/", views.compliance, name="release-compliance"),

@@ -27,11 +27,23 @@ from clinsafe.reports import builders, services
 from clinsafe.reports.bundle import SCHEMA_PATH, export_bundle
 from clinsafe.reports.dcb0129 import REQUIREMENTS, Evidence
 from clinsafe.reports.document import Document
-from clinsafe.reports.forms import ComplianceForm, MappingForm, SignForm, UploadForm
+from clinsafe.reports.forms import (
+    ComplianceForm,
+    MappingForm,
+    RatingDecisionForm,
+    SignForm,
+    UploadForm,
+)
 from clinsafe.reports.import_jobs import progress_key, start_import, upload_for_import
 from clinsafe.reports.log_file import find_layout, read_tables
 from clinsafe.reports.log_import import ImportOptions, preview_hazard_log
-from clinsafe.reports.models import ComplianceStatus, ImportJob, ImportState, IssuedDocument
+from clinsafe.reports.models import (
+    ComplianceStatus,
+    ImportJob,
+    ImportState,
+    IssuedDocument,
+    RatingMismatch,
+)
 from clinsafe.reports.records import read_log
 from clinsafe.reports.render import DOCX, PDF, to_docx, to_html, to_pdf
 from clinsafe.reports.spreadsheet import CSV, JSON, XLSX, to_csv, to_json, to_xlsx
@@ -298,6 +310,32 @@ def log_import_job(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
                                 filename=job.filename, options=options)  # fmt: skip
     return product_page(request, "reports/log_import.html", product, form=form, result=result,
                         layout=layout, job=job)  # fmt: skip
+
+
+@login_required
+def rating_mismatch_decide(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """The CSO's decision on a rating an imported file stated and the matrix contradicts."""
+    product = product_or_404(request, slug)
+    mismatch = get_object_or_404(
+        RatingMismatch.objects.select_related("hazard__product__organisation"),
+        hazard__product=product,
+        pk=pk,
+    )
+    require(request.user, Action.REVIEW_HAZARD, product.organisation)
+    form = RatingDecisionForm(request.POST or None)
+    if request.method == "POST":
+        decided = submit(
+            form,
+            lambda: services.decide_rating_mismatch(
+                actor=request.user, mismatch=mismatch, decision=form.cleaned_data["decision"]
+            ),
+        )
+        if decided is not None:
+            messages.success(request, f"Your decision on {mismatch.hazard.reference}'s "
+                             f"{mismatch.stage} rating is recorded.")  # fmt: skip
+            return redirect("hazard-detail", product.slug, mismatch.hazard.number)
+    return product_page(request, "reports/rating_mismatch_decide.html", product,
+                        mismatch=mismatch, form=form)  # fmt: skip
 
 
 @login_required
