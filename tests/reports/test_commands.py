@@ -115,3 +115,47 @@ def test_bundles_move_between_organisations_on_the_command_line(cso, release, el
     with pytest.raises(CommandError, match="Manifest: the release part"):
         call_command("import_supplier_bundle", str(path), "--organisation", elsewhere.slug,
                      "--by", "rita")  # fmt: skip
+
+
+def test_a_migration_from_a_spreadsheet_is_scripted_end_to_end(charlie, tmp_path, capsys):
+    from tests.reports.conftest import GP_CONNECT
+
+    call_command("create_product", "gpc", "GP Connect consumer", "--organisation", "elsewhere",
+                 "--intended-use", "Viewing GP records", "--by", "charlie")  # fmt: skip
+    assert "Created GP Connect consumer (gpc) in" in capsys.readouterr().out
+    code, out = run(capsys, "import_hazard_log", str(GP_CONNECT), "--product", "gpc",
+                    "--dry-run", "--json", "--by", "charlie")  # fmt: skip
+    assert code == 0 and json.loads(out)["hazards"] == 53 and Hazard.objects.count() == 0
+    code, out = run(capsys, "import_hazard_log", str(GP_CONNECT), "--product", "gpc",
+                    "--number-by-file", "--by", "charlie")  # fmt: skip
+    assert code == 0 and "  H-002 (2) Inconsistencies on the coding of allergies" in out
+    path = tmp_path / "gpc.xlsx"
+    call_command("export_hazard_log", "--product", "gpc", "--format", "xlsx",
+                 "--output", str(path))  # fmt: skip
+    book = load_workbook(path)
+    assert book.sheetnames == ["Hazard Log", "Controls", "Risk Matrix"]
+    assert book["Hazard Log"]["A2"].value == "H-002" and book["Hazard Log"]["B2"].value == "2"
+
+
+def test_a_product_the_organisation_cannot_have_is_refused_naming_the_field(charlie, capsys):
+    call_command("create_product", "gpc", "GP Connect", "--organisation", "elsewhere",
+                 "--by", "charlie")  # fmt: skip
+    with pytest.raises(CommandError, match="slug: Product with this Slug already exists"):
+        call_command("create_product", "gpc", "Again", "--organisation", "elsewhere",
+                     "--by", "charlie")  # fmt: skip
+
+
+def test_import_sound_passes_over_the_rows_it_lists(cso, product, tmp_path, capsys):
+    path = tmp_path / "log.xlsx"
+    path.write_bytes(workbook_bytes([
+        {"A": 1, "D": "Dose wrong", "M": "Major", "N": "Low"},
+        {"A": 2, "D": "Alert lost", "M": "Major", "N": "Sometimes"},
+    ]))  # fmt: skip
+    code, out = run(capsys, "import_hazard_log", str(path), "--product", "medsflow",
+                    "--by", "priya")  # fmt: skip
+    assert code == 1 and "--import-sound imports the rest" in out
+    code, out = run(capsys, "import_hazard_log", str(path), "--product", "medsflow",
+                    "--import-sound", "--by", "priya")  # fmt: skip
+    assert code == 0 and "Created 2 hazards" in out
+    assert "row 6 initial likelihood: 'Sometimes' is not a likelihood" in out
+    assert "So the hazard is imported without this row's initial risk." in out

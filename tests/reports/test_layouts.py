@@ -213,9 +213,7 @@ def test_importing_the_same_file_again_adds_nothing(cso, product):
     data = xlsx([GROUPS, *GROUP_ROWS])
     imported(cso, product, data)
     again = imported(cso, product, data)
-    assert again.created == [] and [said for _, said, _ in again.already] == [
-        "H01", "H02", "NRL03"
-    ]
+    assert again.created == [] and [said for _, said, _ in again.already] == ["H01", "H02", "NRL03"]
     assert any("are in the log already and are not imported again" in n for n in again.notes)
     assert Hazard.objects.count() == 3 and Control.objects.count() == 8
 
@@ -291,3 +289,29 @@ def test_the_gp_connect_log_keeps_its_own_hazard_numbers(cso, product):
 )
 def test_a_cells_list_is_split_only_when_it_opens_as_a_list(text, items):
     assert list_items(text) == items
+
+
+def test_the_export_shows_each_flag_and_is_a_workbook_worth_opening(cso, product):
+    from openpyxl import load_workbook
+
+    from clinsafe.reports.records import read_log
+    from clinsafe.reports.spreadsheet import HAZARD_COLUMNS, to_xlsx
+
+    imported(cso, product, xlsx([GROUPS, *GROUP_ROWS]))
+    book = load_workbook(io.BytesIO(to_xlsx(read_log(product))))
+    log = book["Hazard Log"]
+    column = {name: i for i, name in enumerate(HAZARD_COLUMNS)}
+    first = [c for c in log[2]]
+    assert first[column["Initial Rating Flag"]].value == (
+        "The file stated 5; the matrix gives 4 (awaiting the CSO's decision)."
+    )
+    risk = first[column["Initial Risk"]]
+    assert risk.value == 4 and risk.data_type == "n" and risk.fill.fgColor.rgb.endswith("D99594")
+    assert log.freeze_panes == "B2" and log.auto_filter.ref == log.dimensions
+    assert log.column_dimensions["E"].width == 45  # the description
+    controls = book["Controls"]
+    assert controls["C2"].value == "H-001"
+    assert controls["C2"].hyperlink.location == "'Hazard Log'!A2"
+    matrix = book["Risk Matrix"]
+    assert [c.value for c in matrix[2]] == ["Very high", 3, 4, 4, 5, 5]
+    assert matrix["F2"].fill.fgColor.rgb.endswith("E36C0A")

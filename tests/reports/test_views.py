@@ -170,6 +170,67 @@ def test_a_file_with_problems_is_shown_with_them_and_cannot_be_imported(cso, tom
     assert 'value="import"' not in page
 
 
+def test_the_cso_may_import_what_is_sound_from_the_page_numbered_by_the_file(
+    cso, tom, product, worker, django_capture_on_commit_callbacks
+):
+    data = workbook_bytes([
+        {"A": "NRL07", "D": "Dose wrong", "M": "Major", "N": "Low", "O": 5},
+        {"A": "NRL09", "D": "Alert lost", "M": "Huge", "N": "Low"},
+    ])  # fmt: skip
+    client = logged_in(tom)
+    job_page = _uploaded(client, data, "log.xlsx")
+    page = client.get(job_page).text
+    assert "choose to import what can be read" in page and 'value="import"' not in page
+    options = {**_columns(data, "log.xlsx"), "import_sound": "on", "number_by_file": "on"}
+    page = client.post(job_page, {"action": "check", **options}).text
+    assert "passing over <strong>1 problem</strong>" in page
+    assert "<td>6</td><td>initial severity</td>" in page
+    assert "The hazard is imported without this row&#x27;s initial risk" in page
+    assert '<td class="clinsafe-nowrap">H-007</td><td class="clinsafe-nowrap">NRL07</td>' in page
+    with django_capture_on_commit_callbacks() as queued_work:
+        client.post(job_page, {"action": "import", **options})
+    worker(queued_work)
+    page = client.get(job_page).text
+    assert "Rows passed over, and what was done about each" in page
+    assert sorted(Hazard.objects.values_list("number", "file_reference")) == [
+        (7, "NRL07"),
+        (9, "NRL09"),
+    ]
+    # The hazard log shows and finds each hazard by the file's reference too.
+    log = client.get("/products/medsflow/?q=nrl07").text
+    assert "H-007" in log and "NRL07" in log and "H-009" not in log
+
+
+def test_the_cso_decides_on_a_contradicted_rating_and_the_flag_closes(
+    cso, tom, product, untidy_log
+):
+    from clinsafe.reports.log_import import import_hazard_log
+    from clinsafe.reports.models import RatingMismatch
+
+    import_hazard_log(actor=cso, product=product, data=untidy_log, filename="log.xlsx")
+    hazard_page = "/products/medsflow/hazards/H-002/"
+    flag = RatingMismatch.objects.get()
+    decide = f"/products/medsflow/hazard-log/rating-flags/{flag.pk}/decide/"
+    assert "Awaiting the CSO's decision." in logged_in(cso).get(hazard_page).text
+    assert decide not in logged_in(tom).get(hazard_page).text
+    assert logged_in(tom).post(decide, {"decision": "Fine"}).status_code == 403
+    refused = logged_in(cso).post(decide, {"decision": " "})
+    assert "Your decision: This field is required." in refused.text
+    assert RatingMismatch.objects.get().open
+    response = logged_in(cso).post(
+        decide, {"decision": "Catastrophic / Low is 4; the file's 5 was a typo."}
+    )
+    assert response.status_code == 302 and response["Location"] == hazard_page
+    page = logged_in(cso).get(hazard_page).text
+    assert "Priya" in page and "the file&#x27;s 5 was a typo." in page
+    flag.refresh_from_db()
+    assert not flag.open and flag.decided_by == cso
+    from clinsafe.audit.models import AuditEvent
+
+    event = AuditEvent.objects.get(event_type="hazard_log.rating_mismatch_decided")
+    assert event.data["hazard"] == "H-002" and event.data["stated"] == "5"
+
+
 def test_a_file_that_cannot_be_read_is_refused_on_the_page_with_the_reason(cso, tom, product):
     for content, name, reason in (
         (b"PK\x03\x04 a damaged workbook", "log.xlsx", "log.xlsx is not an XLSX workbook"),

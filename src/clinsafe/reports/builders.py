@@ -294,7 +294,17 @@ def _serious_hazards(records: LogRecords) -> Section:
 
 
 def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
+    flags = " ".join(
+        f"{stage.capitalize()}: {estimate.flag}"
+        for stage, estimate in (("initial", hazard.initial), ("residual", hazard.residual))
+        if estimate is not None and estimate.flag
+    )
     return [
+        *(
+            [Paragraph(hazard.file_reference, label="Reference in the imported file:")]
+            if hazard.file_reference
+            else []
+        ),
         Paragraph(hazard.description, label="Hazard:"),
         Paragraph("; ".join(hazard.causes) or "None recorded.", label="Causes:"),
         Paragraph("; ".join(hazard.effects) or "None recorded.", label="Effects:"),
@@ -303,6 +313,7 @@ def _in_full(hazard: HazardRow) -> list[Paragraph | Items | Table | Figure]:
             f"initial {_estimate(hazard.initial)}; residual {_estimate(hazard.residual)}",
             label="Risk:",
         ),
+        *([Paragraph(flags, label="Stated rating flagged:")] if flags else []),
         Paragraph("", label="Controls:")
         if hazard.controls
         else Paragraph("None.", label="Controls:"),

@@ -16,6 +16,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.hyperlink import Hyperlink
 
 from clinsafe.reports.log_file import (
     CONTINUED,
@@ -116,7 +117,7 @@ def to_xlsx(records: LogRecords) -> bytes:
     hazards = [hazard_row(h) for h in records.hazards]
     row_of = {h.reference: number for number, h in enumerate(records.hazards, start=2)}
     links = {
-        (number, CONTROL_COLUMNS.index("Hazard No.") + 1): f"#'Hazard Log'!A{row_of[c.hazards[0]]}"
+        (number, CONTROL_COLUMNS.index("Hazard No.") + 1): f"'Hazard Log'!A{row_of[c.hazards[0]]}"
         for number, c in enumerate(records.controls, start=2)
         if c.hazards and c.hazards[0] in row_of
     }
@@ -148,7 +149,7 @@ def workbook(
         _fill(sheet, headers, _cut_long(title, rows, continued))
         for (row, column), target in (links or {}).get(title, {}).items():
             cell = sheet.cell(row, column)
-            cell.hyperlink = target
+            cell.hyperlink = Hyperlink(ref=cell.coordinate, location=target)
             cell.font = Font(color="005EB8", underline="single")
     if continued:
         _fill(book.create_sheet(CONTINUED_SHEET), CONTINUED_HEADERS, continued)
