@@ -34,6 +34,8 @@ def display_name(user: User) -> str:
     return f"{full} ({user.get_username()})" if full else user.get_username()
 
 
+KNOWN_TYPES = frozenset(EventType.values)  # read once: the enum builds the list on each access
+
 # Events recorded within `appended_at_end`, waiting to be chained (None outside it).
 _waiting: ContextVar[list[AuditEvent] | None] = ContextVar("waiting_events", default=None)
 
@@ -51,7 +53,7 @@ def record_event(
     """Append an event to the chain; an unknown type is a programming error and raises.
     ``state`` is the subject's row digest when the caller has read it already (`states_of`,
     for thousands of records written at once); otherwise the row is read here."""
-    if event_type not in EventType.values:
+    if event_type not in KNOWN_TYPES:
         raise ValueError(f"Unknown audit event type {event_type!r}.")
     event = AuditEvent(
         event_type=event_type,

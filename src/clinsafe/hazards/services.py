@@ -42,6 +42,12 @@ CONTROL_FIELDS = (
     "owner",
 )
 MAX_LINE = 2000
+# Read once: Django's choices enums build these lists anew on every access.
+STAGES = tuple(Stage.values)
+HAZARD_STATUSES = tuple(HazardStatus.values)
+# Relations an import sets itself (the product, the importer) or checks in bulk (owners
+# against the members read once): full_clean need not query for each record's.
+BULK_CHECKED = ["product", "raised_by", "owner"]
 
 
 # --- hazards -----------------------------------------------------------------------------
@@ -443,13 +449,13 @@ def _drafted_hazard(
 
 def _check_drafted_risk(draft: HazardDraft) -> None:
     stages = [e.stage for e in draft.estimates]
-    if sorted(stages, key=Stage.values.index) != stages or len(set(stages)) != len(stages):
+    if sorted(stages, key=STAGES.index) != stages or len(set(stages)) != len(stages):
         raise ValidationError({"stage": "A hazard has one initial estimate, then one residual."})
     by_stage = {e.stage: e for e in draft.estimates}
     for estimate in draft.estimates:
-        if estimate.stage not in Stage.values:
+        if estimate.stage not in STAGES:
             raise ValidationError(
-                {"stage": f"Stage must be one of {Stage.values}, not {estimate.stage!r}."}
+                {"stage": f"Stage must be one of {list(STAGES)}, not {estimate.stage!r}."}
             )
         _enum_member(Severity, estimate.severity, "severity")
         _enum_member(Likelihood, estimate.likelihood, "likelihood")
@@ -567,9 +573,9 @@ def _record_link(event: EventType, actor: User, control: Control, hazard: Hazard
 
 
 def _check_status(status: str, reason: str, has_residual: bool) -> None:
-    if status not in HazardStatus.values:
+    if status not in HAZARD_STATUSES:
         raise ValidationError(
-            {"status": f"{status!r} is not a hazard status; use one of {HazardStatus.values}."}
+            {"status": f"{status!r} is not a hazard status; use one of {list(HAZARD_STATUSES)}."}
         )
     if status in STATUSES_NEEDING_REASON and not reason:
         raise ValidationError(
@@ -604,7 +610,8 @@ def _validate_hazard(hazard: Hazard, members: set[int] | None = None) -> None:
             errors[name] = error
     _check_member(hazard.owner, hazard.product, errors, members)
     try:
-        hazard.full_clean(exclude=["causes", "effects", "number"])
+        bulk = BULK_CHECKED if members is not None else []
+        hazard.full_clean(exclude=["causes", "effects", "number", *bulk])
     except ValidationError as error:
         errors.update(error.error_dict)
     if errors:
@@ -621,7 +628,7 @@ def _validate_control(control: Control, members: set[int] | None = None) -> None
         )
     _check_member(control.owner, control.product, errors, members)
     try:
-        control.full_clean(exclude=["number"])
+        control.full_clean(exclude=["number", *(BULK_CHECKED if members is not None else [])])
     except ValidationError as error:
         errors.update(error.error_dict)
     if errors:

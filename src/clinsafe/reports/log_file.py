@@ -16,6 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from defusedxml.ElementTree import iterparse
@@ -187,6 +188,11 @@ def _kind_of(whole: str) -> str:
 def key_for(heading: list[str]) -> str:
     """The key of a column from its heading, read top row first (e.g. ["Initial Risk",
     "Existing Controls", "HIT Design", "Description"])."""
+    return _key_for(tuple(heading))
+
+
+@lru_cache(maxsize=4096)  # finding the header tries each heading many times over
+def _key_for(heading: tuple[str, ...]) -> str:
     parts = [_words(h) for h in heading if _words(h)]
     if not parts:
         return "ignore"
@@ -822,6 +828,9 @@ def _said(estimate: ParsedEstimate) -> str:
     return f"{said} (rating {estimate.stated})" if estimate.stated else said
 
 
+_KIND_BY_LABEL = {_words(label): kind for kind, label in CONTROL_KINDS.items()}
+
+
 def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[ParsedControl]:
     """Controls from a sheet named "Controls" (clinsafe's export), each linked to the hazards
     it lists by their ids in the file."""
@@ -842,8 +851,9 @@ def _controls_sheet(tables: list[SheetTable], reader: _RowReader) -> list[Parsed
         if not value("description"):
             continue
         kind_text = value("control type")
-        kind = next((k for k, label in CONTROL_KINDS.items()
-                     if _words(label) == _words(kind_text) or k == kind_text), None)  # fmt: skip
+        kind = _KIND_BY_LABEL.get(_words(kind_text)) or (
+            kind_text if kind_text in CONTROL_KINDS else None
+        )
         if kind is None:
             reader.problem(
                 number, "Controls: type",
@@ -901,8 +911,7 @@ def _controls_from_text(number: int, text: str) -> list[ParsedControl]:
     for line in text.splitlines():
         match = _CONTROL_LINE.match(line)
         if match:
-            kind = next((k for k, v in CONTROL_KINDS.items()
-                         if _words(v) == _words(match["kind"])), "design")  # fmt: skip
+            kind = _KIND_BY_LABEL.get(_words(match["kind"]), "design")
             controls.append(
                 ParsedControl(number, match["text"], kind, match["origin"],
                               status=match["status"], evidence=match["evidence"] or "",

@@ -28,10 +28,11 @@ from django.db import transaction
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import appended_at_end, record_event
 from clinsafe.core.permissions import Action, Actor, require
-from clinsafe.hazards.models import Hazard, HazardStatus, Stage
+from clinsafe.hazards.models import Hazard, HazardStatus
 from clinsafe.hazards.services import ControlDraft, EstimateDraft, HazardDraft, record_log
 from clinsafe.products.models import Product
 from clinsafe.reports.log_file import (
+    STAGES,
     LogFileError,
     ParsedControl,
     ParsedHazard,
@@ -349,7 +350,7 @@ def _drafts(
                 EstimateDraft(stage, e.severity, e.likelihood,
                               e.rationale or f"{origin}; the file gives no justification.",
                               e.stated)
-                for stage in Stage.values if (e := getattr(hazard, stage)) is not None
+                for stage in STAGES if (e := getattr(hazard, stage)) is not None
             ],
             status=hazard.status,
             status_reason=hazard.status_reason
@@ -424,7 +425,7 @@ def _owner(members: dict[str, User], named: str) -> tuple[User | None, str]:
 def _mismatches(hazard: ParsedHazard, reference: str) -> list[Mismatch]:
     return [
         Mismatch(reference, estimate.row, stage, estimate.stated, estimate.rating)
-        for stage in Stage.values
+        for stage in STAGES
         if (estimate := getattr(hazard, stage)) is not None and estimate.mismatch
     ]
 
