@@ -147,6 +147,11 @@ def test_a_reviewer_imports_a_spreadsheet_hazard_log_from_the_pages(login):
     page.get_by_label("Hazard log spreadsheet").set_input_files(str(GP_CONNECT))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_text("Importing would create 53 hazards and 53 controls")).to_be_visible()
+    # Numbered as the file numbers them: its hazard 2 becomes H-002.
+    page.get_by_label("Number hazards by their references in the file").check()
+    page.get_by_role("button", name="Check again with these columns").click()
+    created = page.get_by_role("table", name="What would be created")
+    expect(created.get_by_role("row").nth(1)).to_contain_text("H-002")
     tom.shot("hazard-log-import-preview")
     page.get_by_role("button", name="Import 53 hazards").click()
     # The worker imports it in the background; the page follows its progress and then
@@ -160,6 +165,8 @@ def test_a_reviewer_imports_a_spreadsheet_hazard_log_from_the_pages(login):
     expect(
         page.get_by_role("cell", name="Inconsistencies on the coding of allergies")
     ).to_be_visible()
+    page.get_by_role("link", name="H-002", exact=True).click()
+    expect(page.get_by_text("(2 in the imported file)")).to_be_visible()
 
 
 def test_a_hazard_can_be_raised_with_the_keyboard_alone(login):
