@@ -315,3 +315,30 @@ def test_the_export_shows_each_flag_and_is_a_workbook_worth_opening(cso, product
     matrix = book["Risk Matrix"]
     assert [c.value for c in matrix[2]] == ["Very high", 3, 4, 4, 5, 5]
     assert matrix["F2"].fill.fgColor.rgb.endswith("E36C0A")
+
+
+def test_a_reference_the_log_has_for_another_hazard_is_a_problem_not_a_match(cso, product):
+    imported(cso, product, xlsx([GROUPS, *GROUP_ROWS]))
+    renamed = [GROUPS, ["H01", "Results sent twice", *GROUP_ROWS[0][2:]]]
+    result = import_hazard_log(actor=cso, product=product, data=xlsx(renamed),
+                               filename="log.xlsx")  # fmt: skip
+    (problem,) = result.problems
+    assert "The log has H01 already, as H-001 “Lab results not delivered”" in problem.message
+    assert Hazard.objects.count() == 3
+
+
+def test_another_products_export_imports_whole_beside_hazards_typed_in(cso, tom, product):
+    from clinsafe.products.models import Product
+    from clinsafe.reports.records import read_log
+    from clinsafe.reports.spreadsheet import to_xlsx
+    from tests.conftest import raise_hazard
+
+    imported(cso, product, xlsx([GROUPS, *GROUP_ROWS]))
+    other = Product.objects.create(organisation=product.organisation, name="B", slug="b")
+    raise_hazard(other, tom, title="Typed in first")  # H-001 of the other product
+    result = imported(cso, other, to_xlsx(read_log(product)))
+    assert [(c.reference, c.file_reference) for c in result.created] == [
+        ("H-002", "H01"),
+        ("H-003", "H02"),
+        ("H-004", "NRL03"),
+    ]

@@ -262,7 +262,16 @@ def _plan(
     for hazard in parsed.hazards:
         match = known.by_key.get(id_key(hazard.reference)) if hazard.reference else None
         if match is not None:
-            result.already.append((hazard.row, hazard.reference, match))
+            reference, title = match
+            if title == hazard.title:
+                result.already.append((hazard.row, hazard.reference, reference))
+            else:
+                problems.append(Problem(
+                    hazard.row, "id",
+                    f"The log has {hazard.reference} already, as {reference} “{title}”, and "
+                    f"this row gives it another title (“{hazard.title}”).",
+                    f"row {hazard.row} is not imported",
+                ))  # fmt: skip
             continue
         number = None
         if options.number_by_file:
@@ -304,29 +313,30 @@ def _plan(
 
 @dataclass
 class _Known:
-    """The product's hazards by the key of each reference they answer to (their own H-nnn,
-    and the one their file gave them), and the numbers they take."""
+    """The product's hazards by the key of the reference a file gave them, with their own
+    reference and title, and the numbers its hazards take."""
 
-    by_key: dict[str, str] = field(default_factory=dict)
+    by_key: dict[str, tuple[str, str]] = field(default_factory=dict)
     numbers: set[int] = field(default_factory=set)
 
 
 def _known_references(product: Product) -> _Known:
     known = _Known()
-    for number, file_reference in Hazard.objects.filter(product=product).values_list(
-        "number", "file_reference"
+    for number, file_reference, title in Hazard.objects.filter(product=product).values_list(
+        "number", "file_reference", "title"
     ):
-        reference = Hazard(number=number).reference
         known.numbers.add(number)
-        known.by_key[id_key(reference)] = reference
         if file_reference:
-            known.by_key.setdefault(id_key(file_reference), reference)
+            known.by_key.setdefault(
+                id_key(file_reference), (Hazard(number=number).reference, title)
+            )
     return known
 
 
 def _number_in(reference: str) -> int | None:
-    digits = "".join(c for c in id_key(reference) if c.isdigit())
-    return int(digits) if digits and id_key(reference).endswith(digits) and int(digits) else None
+    """The number ending a reference ("NRL03" is 3), if it has one above 0."""
+    match = re.search(r"(\d+)$", id_key(reference))
+    return int(match.group(1)) or None if match else None
 
 
 def _drafts(
