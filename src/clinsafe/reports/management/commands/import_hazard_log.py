@@ -93,10 +93,9 @@ def _text(result: ImportResult, product: str) -> str:
     lines = []
     if result.parsed is not None:
         layout = result.parsed.layout
-        lines.append(
-            f"Read sheet {layout.sheet!r}, header in rows "
-            f"{layout.header_rows[0]}–{layout.header_rows[1]}."
-        )
+        first, last = layout.header_rows
+        rows = f"row {first}" if first == last else f"rows {first}–{last}"
+        lines.append(f"Read sheet {layout.sheet!r}, header in {rows}.")
     verb = "Would create" if result.dry_run else "Created"
     if result.ok:
         lines.append(f"{verb} {len(result.created)} hazards and {result.controls} controls "
