@@ -169,6 +169,7 @@ def hazard_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         incident_links=links.select_related("incident"),
         awaiting_reassessment=set(links.awaiting_reassessment().values_list("pk", flat=True)),
         change_links=ChangeHazard.objects.filter(hazard=hazard).select_related("change"),
+        mismatches=hazard.rating_mismatches.select_related("log_import", "decided_by"),
     )
 
 
