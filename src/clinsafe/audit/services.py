@@ -107,11 +107,32 @@ def _chain(events: list[AuditEvent]) -> None:
             event.content_hash = content_hash(event)
             event.signature = sign(settings.AUDIT_KEY, event.content_hash)
             head.last_sequence, head.last_hash = event.sequence, event.content_hash
-        AuditEvent.objects.bulk_create(events, batch_size=500)
+        _insert(events)
         head.signature = sign(settings.AUDIT_KEY, head_message(head.last_sequence, head.last_hash))
         head.save()
         if not any(entry[1] is _checkpoint for entry in connection.run_on_commit):
             transaction.on_commit(_checkpoint, robust=True)
+
+
+def _insert(events: list[AuditEvent]) -> None:
+    """Insert the rows with one prepared statement. bulk_create prepares every value through
+    its field, which for an import's ten thousand events took longer than hashing them (on
+    SQLite twice as long as this); text and numbers go to the database as they are, so only
+    the others (the time, the JSON data) are prepared by their fields."""
+    fields = [f for f in AuditEvent._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    # Names from the model, values as parameters: nothing from a user is in the text.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            sql, [[_db_value(f, getattr(e, f.attname)) for f in fields] for e in events]
+        )
+
+
+def _db_value(field: models.Field[Any, Any], value: Any) -> Any:
+    plain = value is None or type(value) in (str, int)
+    return value if plain else field.get_db_prep_save(value, connection)
 
 
 def _checkpoint(path: Path | None = None) -> None:

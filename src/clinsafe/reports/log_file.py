@@ -14,12 +14,12 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
-from defusedxml.ElementTree import iterparse
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
@@ -39,7 +39,8 @@ TITLE_MAX = 200  # the hazard log's limit
 MAX_ROWS = 50_000
 MAX_CELLS = 500_000
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MERGE_CELL = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}mergeCell"
+# <mergeCell ref="A1:C1"/>, under any namespace prefix, with either quote.
+MERGE_CELL = re.compile(rb"""<(?:[\w.-]+:)?mergeCell\s[^>]*?\bref=(["'])(?P<ref>[^"']*)\1""")
 # clinsafe's own export holds texts longer than the csv module's default field limit (128 KB);
 # the upload limit (log_import.MAX_FILE_BYTES) bounds every field.
 csv.field_size_limit(16 * 1024 * 1024)
@@ -355,16 +356,27 @@ def _merged_ranges(archive: zipfile.ZipFile, sheet: Any) -> list[tuple[int, int,
     (openpyxl's streaming reader does not keep them): (first row, last row, first column,
     last column), 1-based."""
     ranges = []
-    # openpyxl names the sheet's part; the XML is read as a stream, each element dropped
-    # once seen, with defusedxml's parser, as openpyxl's own.
-    with archive.open(sheet._worksheet_path) as source:
-        for _event, element in iterparse(source):
-            if element.tag == MERGE_CELL:
-                ends = _range_ends(element.attrib.get("ref", ""))
-                if ends and ends[0] <= HEADER_SEARCH_ROWS:
-                    ranges.append(ends)
-            element.clear()
+    with archive.open(sheet._worksheet_path) as source:  # the part openpyxl read the rows from
+        for ref in _merge_refs(source):
+            ends = _range_ends(ref)
+            if ends and ends[0] <= HEADER_SEARCH_ROWS:
+                ranges.append(ends)
     return ranges
+
+
+def _merge_refs(source: IO[bytes]) -> Iterator[str]:
+    """The ``ref`` of each ``<mergeCell>`` in a sheet's XML, found by a scan of its bytes in
+    chunks: the elements come after every row, and parsing the rows a second time only to
+    reach them took a third of the time of reading the file. A ``<mergeCell>`` holds nothing
+    but its ref, so no markup can hide in it; the tail of each chunk past its last match is
+    scanned again with the next, so an element cut by a chunk's end is still found once."""
+    tail = b""
+    while chunk := source.read(1 << 20):
+        text, end = tail + chunk, 0
+        for match in MERGE_CELL.finditer(text):
+            yield match["ref"].decode("ascii", errors="replace")
+            end = match.end()
+        tail = text[max(end, len(text) - 1024) :]
 
 
 def _range_ends(ref: str) -> tuple[int, int, int, int] | None:
