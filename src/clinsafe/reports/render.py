@@ -11,7 +11,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from weasyprint import HTML
 
@@ -36,6 +36,7 @@ def to_docx(document: Document) -> bytes:
     docx.core_properties.title = document.title
     docx.core_properties.subject = f"{document.product} {document.version}".strip()
     for page in docx.sections:
+        page.page_width, page.page_height = Mm(210), Mm(297)  # A4; python-docx starts at Letter
         page.left_margin = page.right_margin = Cm(2)
         _page_number_footer(page.footer.paragraphs[0])
     docx.add_heading(document.title, level=0)
