@@ -117,7 +117,9 @@ def other_product(elsewhere: Organisation) -> Product:
     return Product.objects.create(organisation=elsewhere, name="Local PAS", slug="local-pas")
 
 
-def make_real_cso(user: Any, product: Any, admin: Any, can_block: bool = True) -> Any:
+def make_real_cso(
+    user: Any, product: Any, admin: Any, can_block: bool = True, role: str = "cso"
+) -> Any:
     """Appoint ``user`` CSO of ``product`` for the past year: registered, trained, with
     protected time and (unless ``can_block`` is false) authority to block."""
     today = timezone.localdate()
@@ -136,6 +138,7 @@ def make_real_cso(user: Any, product: Any, admin: Any, can_block: bool = True) -
         starts_on=today - timedelta(days=365),
         protected_hours_per_week=Decimal(12),
         can_block_release=can_block,
+        role=role,
     )
 
 

@@ -143,6 +143,7 @@ def world(northwind, elsewhere, product, priya):
     block = gate.block_release(
         actor=persons[CSO], release=release, password=PASSWORD, reasons="Not yet."
     )
+    unblocked = releases.create_release(actor=persons[ADMIN], product=product, version="1.1")
     argue.argue_over_all_hazards(actor=priya, product=product)
     argue.add_node(actor=priya, product=product, revision=argue.argument_of(product).revision,
                    kind="defeater", text="Users may ignore it.", defeater_kind="rebutting",
@@ -180,6 +181,7 @@ def world(northwind, elsewhere, product, priya):
         "rated_4": rated_4,
         "release": release,
         "block": block,
+        "unblocked": unblocked,  # a block stands in the way of signing off
         "persons": persons,
         "product": product,
         "hazard": hazard,
@@ -278,7 +280,7 @@ def attempt(operation, actor, w):
             actor=actor, hazard=w["rated_4"], password=PASSWORD, rationale="Benefit."
         ),
         "sign off release": lambda: gate.sign_off_release(
-            actor=actor, release=w["release"], password=PASSWORD, statement="Safe."
+            actor=actor, release=w["unblocked"], password=PASSWORD, statement="Safe."
         ),
         "block release": lambda: gate.block_release(
             actor=actor, release=w["release"], password=PASSWORD, reasons="Unsafe."

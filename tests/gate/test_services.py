@@ -14,7 +14,7 @@ from clinsafe.hazards import services as hazards
 from clinsafe.products import releases
 from clinsafe.products import services as products
 from clinsafe.products.models import Release
-from tests.conftest import PASSWORD, argue_for, make_real_cso
+from tests.conftest import PASSWORD, argue_for, make_person, make_real_cso
 from tests.gate.conftest import assessed, review_all, sign_off
 
 pytestmark = pytest.mark.django_db
@@ -165,6 +165,30 @@ def test_a_block_stands_until_a_cso_lifts_it(cso, release, product, sam):
     report = gate_report(release)
     assert report["blocks"][0]["lift_reason"] == "Rounding tests pass."
     assert rule(release, "no_open_block")["outcome"] == "passed"
+
+
+def test_a_cso_cannot_sign_off_over_her_own_standing_block(cso, tom, release, product):
+    assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    block = gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    argue_for(release, cso, tom)
+    review_all(cso, release)
+    with pytest.raises(ValidationError, match=r"Your block of .* still stands: lift it first"):
+        sign_off(cso, release)
+    assert not release.sign_offs.exists()
+    assert not release.issued_documents.exists()  # nothing issued for a blocked release
+    gate.lift_block(actor=cso, block=block, reason="Tested now.")
+    sign_off(cso, release)
+    assert decision(release) == "approved"
+
+
+def test_a_cso_cannot_sign_off_over_another_csos_block(cso, tom, release, product, morgan):
+    raj = make_person("raj", product.organisation, "deputy_cso", "Raj Patel")
+    make_real_cso(raj, product, morgan, role="deputy_cso")
+    gate.block_release(actor=raj, release=release, password=PASSWORD, reasons="Untested.")
+    argue_for(release, cso, tom)
+    review_all(cso, release)
+    with pytest.raises(ValidationError, match=r"Raj Patel's block of .* still stands"):
+        sign_off(cso, release)
 
 
 @pytest.mark.parametrize("who", ["cso", "tom", "sam"])

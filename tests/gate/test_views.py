@@ -3,6 +3,7 @@
 
 import pytest
 
+from clinsafe.core.formats import long_date
 from clinsafe.core.models import Notification
 from clinsafe.gate import services as gate
 from clinsafe.products.models import Release
@@ -113,6 +114,15 @@ def test_a_cso_lifts_a_block_with_a_reason(cso, release):
     assert response.status_code == 302
     block.refresh_from_db()
     assert (block.is_open, block.lift_reason) == (False, "Tested.")
+
+
+def test_the_sign_off_page_of_a_blocked_release_offers_the_way_out_not_the_form(cso, release):
+    block = gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    page = logged_in(cso).get(f"{PAGE}sign-off/").text
+    assert "Release 2.4.0 is blocked" in page
+    assert f"Blocked by you on {long_date(block.signed_at)}:</strong> Wait." in page
+    assert f'href="{PAGE}blocks/{block.pk}/lift/"' in page
+    assert "Sign off as Clinical Safety Officer" not in page
 
 
 def test_the_badge_is_an_svg_of_the_status(cso, release):

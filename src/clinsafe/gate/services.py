@@ -17,6 +17,7 @@ from django.utils import timezone
 from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import display_name, record_event
+from clinsafe.core.formats import long_date, person_name
 from clinsafe.core.lockout import locked_until, record_failure
 from clinsafe.core.models import Organisation, Role
 from clinsafe.core.notifications import notify
@@ -241,6 +242,8 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
     check_signing_password(actor, password)
     with transaction.atomic():
         release = _lock_open_release(release)
+        if stands := open_blocks(release):
+            raise ValidationError({"__all__": _block_stands(stands[0], actor)})
         evaluation = evaluate(release)
         waiting = [h["reference"] for h in evaluation.waiting_review]
         if waiting:
@@ -263,6 +266,23 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
         for step in SIGN_OFF_STEPS:
             step(actor, release, sign_off)
     return sign_off
+
+
+def open_blocks(release: Release) -> list[Block]:
+    """The blocks on ``release`` not lifted, oldest first."""
+    return list(
+        release.blocks.filter(lifted_at__isnull=True).select_related("signer").order_by("signed_at")
+    )
+
+
+def _block_stands(block: Block, actor: User) -> str:
+    """Why a sign-off is refused while ``block`` stands, and the way out."""
+    whose = "Your" if block.signer_id == actor.pk else f"{person_name(block.signer)}'s"
+    return (
+        f"{whose} block of {long_date(block.signed_at)} still stands: lift it first, saying why "
+        "it no longer holds, then sign off. A sign-off beside a standing block would say the "
+        "release is both safe and unsafe."
+    )
 
 
 def block_release(*, actor: Actor, release: Release, password: str, reasons: str) -> Block:

@@ -158,6 +158,7 @@ def release_sign_off(request: HttpRequest, slug: str, version: str) -> HttpRespo
         done=f"You signed off release {version}.",
         gate=report(evaluation),
         waiting=evaluation.waiting_review,
+        blocks=services.open_blocks(release),
         kind="sign_off",
     )
 

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from clinsafe.core.formats import long_date
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
 register = template.Library()
@@ -30,6 +31,9 @@ def rating_tag(rating: int | None) -> str:
         rating,
         word,
     )
+
+
+register.filter("long_date", long_date)  # 2 December 2026, the one date format people read
 
 
 @register.filter

@@ -1,0 +1,24 @@
+"""How people and dates are written wherever a person reads them: one form each."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+
+def long_date(value: date | datetime | str | None) -> str:
+    """``2 December 2026``: a time as the day it fell on here, an ISO string read first."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{value.day} {value.strftime('%B')} {value.year}"
+
+
+def person_name(user: User | None) -> str:
+    """A person by name; the username only for an account that has no name."""
+    return (user.get_full_name() or user.get_username()) if user else ""
