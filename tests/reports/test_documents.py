@@ -3,6 +3,7 @@
 
 import hashlib
 import io
+import re
 
 import pytest
 from docx import Document as Docx
@@ -54,7 +55,7 @@ def signed_release(cso, tom, release, product):
 
 def test_the_safety_case_report_pdf_has_every_section_contents_and_page_numbers(signed_release):
     reader, text = pdf_text(to_pdf(builders.safety_case_report(signed_release)))
-    first = reader.pages[0].extract_text()
+    first = " ".join(reader.pages[0].extract_text().split())  # wrapping folded
     for expected in ("Clinical Safety Case Report", "MedsFlow", "2.4.0", "Document status",
                      "Draft: generated live from the records", "Signatures", "Priya Shah",
                      "approved release 2.4.0", "Contents"):  # fmt: skip
@@ -68,6 +69,15 @@ def test_the_safety_case_report_pdf_has_every_section_contents_and_page_numbers(
     assert "GMC 7654321" in text  # the CSO's credentials
     assert "2.2.1 Clinical Safety Officer appointed" in text  # the compliance assessment
     assert "Safe to release." in text  # the CSO's statement
+
+
+def test_the_report_names_people_and_dates_as_a_reader_writes_them(signed_release):
+    from clinsafe.core.formats import long_date
+
+    _, text = pdf_text(to_pdf(builders.safety_case_report(signed_release)))
+    assert "Priya Shah Clinical Safety Officer" in text  # the signature, by name and role
+    assert long_date(signed_release.sign_offs.get().signed_at) in text  # 4 December 2026
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", text)  # no ISO dates
 
 
 def test_the_safety_case_report_docx_reads_back_with_the_same_content(signed_release):

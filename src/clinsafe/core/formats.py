@@ -19,6 +19,13 @@ def long_date(value: date | datetime | str | None) -> str:
     return f"{value.day} {value.strftime('%B')} {value.year}"
 
 
+def long_datetime(value: datetime | str) -> str:
+    """``2 December 2026, 14:05``, in local time: a signature's moment."""
+    value = datetime.fromisoformat(value) if isinstance(value, str) else value
+    local = timezone.localtime(value) if timezone.is_aware(value) else value
+    return f"{long_date(local)}, {local:%H:%M}"
+
+
 def person_name(user: User | None) -> str:
     """A person by name; the username only for an account that has no name."""
     return (user.get_full_name() or user.get_username()) if user else ""

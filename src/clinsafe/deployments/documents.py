@@ -7,7 +7,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from clinsafe.audit.services import display_name
+from clinsafe.core.formats import long_date, person_name
 from clinsafe.deployments.models import Deployment
 from clinsafe.deployments.records import (
     assurance_checks,
@@ -53,10 +53,10 @@ def _deployment_record(deployment: Deployment) -> Section:
             Paragraph(record.intended_use, label="Local clinical scope and intended use:"),
             Paragraph(record.intended_users, label="User groups:"),
             Paragraph(deployment.operating_environment, label="Operating environment:"),
-            Paragraph(f"{deployment.go_live_on:%d %B %Y}", label="Planned go-live:"),
+            Paragraph(f"{long_date(deployment.go_live_on)}", label="Planned go-live:"),
             Paragraph(
                 f"{bundle.supplier_name}'s bundle of {bundle.product_name} "
-                f"{bundle.release_version}, received {bundle.imported_at:%d %B %Y}, SHA-256 "
+                f"{bundle.release_version}, received {long_date(bundle.imported_at)}, SHA-256 "
                 f"{bundle.sha256}.",
                 label="Supplier evidence:",
             ),
@@ -78,7 +78,7 @@ def _assurance(deployment: Deployment) -> Section:
             ),
             Paragraph(
                 f"{review.get_conclusion_display()}. {review.comment} ({review.reviewer_name}, "
-                f"{review.reviewed_at:%d %b %Y})"
+                f"{long_date(review.reviewed_at)})"
                 if review
                 else "The local CSO has not reviewed the supplier's evidence for this version.",
                 label="Local CSO's review:",
@@ -118,7 +118,9 @@ def _residual_risks(deployment: Deployment) -> Section:
         accepted = "Not yet accepted by the accountable executive."
     else:
         a = state.acceptance
-        accepted = f"{a.statement} ({a.signer_name}, {a.signer_role}, {a.signed_at:%d %b %Y})"
+        accepted = (
+            f"{a.statement} ({person_name(a.signer)}, {a.signer_role}, {long_date(a.signed_at)})"
+        )
         if not state.current:
             accepted += " This acceptance is stale: the list changed since."
     return Section(
@@ -161,7 +163,7 @@ def in_use_review_report(
     doc.section(
         "Purpose",
         Paragraph(
-            f"The scheduled review of {deployment} in use, held on {held_on:%d %B %Y}, under "
+            f"The scheduled review of {deployment} in use, held on {long_date(held_on)}, under "
             f"DCB0160. Reviews are held every {deployment.review_interval_months} months."
         ),
     )
@@ -212,7 +214,7 @@ def decommissioning_report(deployment: Deployment, status: str) -> Document:
         "Purpose",
         Paragraph(
             f"The final clinical safety report of {deployment}, decommissioned on "
-            f"{deployment.decommissioned_on:%d %B %Y}, under DCB0160."
+            f"{long_date(deployment.decommissioned_on)}, under DCB0160."
         ),
     )
     doc.sections.append(_deployment_record(deployment))
@@ -232,7 +234,7 @@ def decommissioning_report(deployment: Deployment, status: str) -> Document:
                     c.reference,
                     c.title,
                     c.conclusion,
-                    display_name(c.assessed_by) if c.assessed_by else "",
+                    person_name(c.assessed_by),
                 )
                 for c in changes.select_related("assessed_by")
             ),

@@ -21,8 +21,8 @@ from clinsafe.argument.diagram import (
     render_png,
     render_svg,
 )
-from clinsafe.audit.services import display_name
 from clinsafe.core.cso import CsoPosition, cso_position
+from clinsafe.core.formats import long_date, long_datetime, person_name
 from clinsafe.core.models import Membership
 from clinsafe.deployments import documents as deployments
 from clinsafe.deployments.records import deployment_of
@@ -158,14 +158,18 @@ def _cso_table(position: CsoPosition) -> Table:
         (
             "Profession and registration",
             f"{registration.profession}, {registration.regulator} {registration.number}"
-            + (f" (expires {registration.expires_on:%Y-%m-%d})" if registration.expires_on else "")
+            + (
+                f" (expires {long_date(registration.expires_on)})"
+                if registration.expires_on
+                else ""
+            )
             if registration
             else "No professional registration recorded.",
         ),
         ("Registration current", "Yes" if position.registration_current else "No"),
         (
             "Clinical risk management training",
-            f"Last completed {facts.last_training_on:%Y-%m-%d}"
+            f"Last completed {long_date(facts.last_training_on)}"
             if facts.last_training_on
             else "None recorded.",
         ),
@@ -173,7 +177,7 @@ def _cso_table(position: CsoPosition) -> Table:
         ("Authority to block a release", "Yes" if facts.can_block_release else "No"),
     ]
     if position.deputies:
-        rows.append(("Deputies", ", ".join(display_name(d.user) for d in position.deputies)))
+        rows.append(("Deputies", ", ".join(person_name(d.user) for d in position.deputies)))
     return Table(("", ""), tuple(rows), caption="Clinical Safety Officer")
 
 
@@ -185,7 +189,7 @@ def _team_table(product: Product) -> Table:
     )
     return Table(
         ("Person", "Role"),
-        tuple((display_name(m.user), m.get_role_display()) for m in members),
+        tuple((person_name(m.user), m.get_role_display()) for m in members),
         caption="Clinical risk management team",
         empty="No members recorded.",
     )
@@ -201,7 +205,7 @@ def _argument_section(release: Release) -> Section:
     section.add(
         Paragraph(
             f"Argument revision {snapshot.argument_revision}, put forward by "
-            f"{snapshot.taken_by_name} on {snapshot.taken_at:%Y-%m-%d}; SHA-256 "
+            f"{person_name(snapshot.taken_by)} on {long_date(snapshot.taken_at)}; SHA-256 "
             f"{snapshot.digest}. Confidence: {checked.report.confidence}. "
             f"{len(checked.report.errors)} errors and "
             f"{len(checked.report.findings) - len(checked.report.errors)} warnings."
@@ -405,11 +409,11 @@ def _incidents_since(release: Release) -> tuple[Paragraph, Table]:
     incidents = Incident.objects.filter(product=release.product).prefetch_related("hazards")
     if previous:
         incidents = incidents.filter(created_at__gt=previous.issued_at)
-    since = f"since the report of {previous.issued_at:%Y-%m-%d}" if previous else "to date"
+    since = f"since the report of {long_date(previous.issued_at)}" if previous else "to date"
     rows = tuple(
         (
             i.reference,
-            f"{i.title} ({i.occurred_on:%Y-%m-%d})",
+            f"{i.title} ({long_date(i.occurred_on)})",
             i.get_harm_display(),
             i.get_finding_display() if i.finding else "Awaiting triage",
             ", ".join(h.reference for h in i.hazards.all()) or "None",
@@ -516,7 +520,7 @@ def _decision_section(gate: dict[str, Any]) -> Section:
         section.add(
             Paragraph(
                 f"{sign_off['statement']} — {sign_off['signer']}, {sign_off['role']}, "
-                f"{sign_off['signed_at']}.{stale}",
+                f"{long_datetime(sign_off['signed_at'])}.{stale}",
                 label="CSO's statement:",
             )
         )
@@ -531,7 +535,7 @@ def _decision_section(gate: dict[str, Any]) -> Section:
         section.add(
             Paragraph(
                 f"{override['statement']} ({override['signer']}, {override['role']}, "
-                f"{override['signed_at']})",
+                f"{long_datetime(override['signed_at'])})",
                 label="Override by the accountable executive:",
             )
         )
@@ -553,7 +557,7 @@ def _document_control(product: Product, kind: str) -> Section:
                     (
                         str(d.document_version),
                         d.release.version if d.release else "—",
-                        f"{d.issued_at:%Y-%m-%d %H:%M}",
+                        long_datetime(d.issued_at),
                         d.issued_by_name,
                         d.sha256,
                     )
@@ -743,11 +747,11 @@ def _competence_table(product: Product) -> Table:
         training = max(user.trainings.all(), key=lambda t: t.completed_on, default=None)
         rows.append(
             (
-                display_name(user),
+                person_name(user),
                 f"{registration.profession} ({registration.regulator_name} {registration.number})"
                 if registration
                 else "—",
-                f"{training.course}, {training.completed_on:%Y-%m-%d}" if training else "—",
+                f"{training.course}, {long_date(training.completed_on)}" if training else "—",
             )
         )
     return Table(("Person", "Registration", "Latest training"), tuple(rows),
@@ -774,8 +778,8 @@ def _plan_control(plan: PlanStatus) -> Section:
                 tuple(
                     (
                         str(a.plan_version),
-                        a.signer_name,
-                        f"{a.signed_at:%Y-%m-%d %H:%M}",
+                        person_name(a.signer),
+                        long_datetime(a.signed_at),
                         a.snapshot_hash,
                     )
                     for a in plan.approvals
@@ -853,7 +857,7 @@ def _signatures(signatures: Iterable[Signed], current_hash: str) -> list[Signatu
 
 def _row(signature: Signed, stale: bool) -> SignatureRow:
     return SignatureRow(
-        signer=signature.signer_name,
+        signer=person_name(signature.signer),
         role=signature.signer_role,
         signed_at=signature.signed_at,
         meaning=signature.meaning,

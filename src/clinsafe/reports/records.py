@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from clinsafe.audit.services import display_name
+from clinsafe.core.formats import long_date
 from clinsafe.gate.evaluation import HazardLog, hazard_log
 from clinsafe.gate.models import RiskAcceptance
 from clinsafe.hazards.models import Control, Hazard, HazardStatus, RiskEstimate, Stage
@@ -49,7 +50,7 @@ class Acceptance:
         state = "" if self.current else " (stale: the hazard changed since)"
         return (
             f"Rating {self.rating} accepted by {self.signer} ({self.role}) on "
-            f"{self.signed_at:%Y-%m-%d}{state}: {self.rationale}"
+            f"{long_date(self.signed_at)}{state}: {self.rationale}"
         )
 
 

@@ -15,6 +15,7 @@ from docx.shared import Cm, Mm, Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
 from weasyprint import HTML
 
+from clinsafe.core.formats import long_date, long_datetime
 from clinsafe.reports.document import Block, Document, Figure, Items, Paragraph, Section, Table
 
 PDF = "application/pdf"
@@ -61,18 +62,18 @@ def _cover_table(document: Document) -> Table:
     rows = [("Product", document.product)]
     if document.version:
         rows.append(("Version", document.version))
-    rows += [("Date", document.date.isoformat()), ("Document status", document.status)]
+    rows += [("Date", long_date(document.date)), ("Document status", document.status)]
     return Table(("", ""), tuple(rows))
 
 
 def _signature_table(document: Document) -> Table:
     return Table(
-        ("Signed by", "Role", "When (UTC)", "Meaning", "Snapshot SHA-256", "Current?"),
+        ("Signed by", "Role", "When", "Meaning", "Snapshot SHA-256", "Current?"),
         tuple(
             (
                 s.signer,
                 s.role,
-                s.signed_at.strftime("%Y-%m-%d %H:%M"),
+                long_datetime(s.signed_at),
                 s.meaning,
                 s.snapshot_hash,
                 "Stale: the records changed since" if s.stale else "Current",

@@ -16,6 +16,7 @@ from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
 from clinsafe.core.cso import cso_position
+from clinsafe.core.formats import long_date
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.services import require_appointment
 from clinsafe.gate.services import check_signing_password, sign_record
@@ -71,9 +72,8 @@ class Compliance:
         if self.signature is None:
             signed = "not signed"
         elif self.signed_current:
-            signed = (
-                f"signed by {self.signature.signer_name} on {self.signature.signed_at:%Y-%m-%d}"
-            )
+            signature = self.signature
+            signed = f"signed by {signature.signer_name} on {long_date(signature.signed_at)}"
         else:
             signed = "signed, but the answers changed since (stale)"
         return f"{len(REQUIREMENTS)} requirements: {tally or 'none answered'}; {signed}."
@@ -224,7 +224,7 @@ class PlanStatus:
         if self.current:
             a = self.approvals[0]
             return (
-                f"version {a.plan_version}, approved by {a.signer_name} on {a.signed_at:%Y-%m-%d}"
+                f"version {a.plan_version}, approved by {a.signer_name} on {long_date(a.signed_at)}"
             )
         if not self.approvals:
             return f"version {self.version}, draft awaiting the CSO's approval"

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from clinsafe.core.formats import long_date
+from clinsafe.core.formats import long_date, long_datetime
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
 register = template.Library()
@@ -34,6 +34,7 @@ def rating_tag(rating: int | None) -> str:
 
 
 register.filter("long_date", long_date)  # 2 December 2026, the one date format people read
+register.filter("long_datetime", long_datetime)
 
 
 @register.filter
