@@ -45,8 +45,9 @@ def records(bundle):
 
 
 # Django's bookkeeping, remade by migrate (content types, permissions) or disposable
-# (sessions); sqlite_* are SQLite's own.
-NOT_BACKED_UP = {"django_migrations", "django_content_type", "auth_permission", "django_session"}
+# (sessions, the worker's task results); sqlite_* are SQLite's own.
+NOT_BACKED_UP = {"django_migrations", "django_content_type", "auth_permission", "django_session",
+                 "django_tasks_database_dbtaskresult"}  # fmt: skip
 
 
 def every_table(folder):

@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.test import TestCase, override_settings
+
 from clinsafe.gate import services as gate
 from clinsafe.hazards import services as hazards
 from tests.conftest import PASSWORD
@@ -21,10 +23,16 @@ def assessed(product: Any, actor: Any, initial: tuple[int, int], residual: tuple
     return hazard
 
 
-def sign_off(cso: Any, release: Any) -> Any:
-    return gate.sign_off_release(
-        actor=cso, release=release, password=PASSWORD, statement="Safe to release."
-    )
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def sign_off(cso: Any, release: Any, issue: bool = True) -> Any:
+    """The CSO's sign-off and, unless ``issue`` is false, what the worker does once it has
+    committed (issue the release's documents), run here as the commit would start it."""
+    with override_settings(TASKS=IMMEDIATE_TASKS), TestCase.captureOnCommitCallbacks(execute=issue):
+        return gate.sign_off_release(
+            actor=cso, release=release, password=PASSWORD, statement="Safe to release."
+        )
 
 
 def review_all(cso: Any, release: Any) -> None:

@@ -63,6 +63,7 @@ class EventType(models.TextChoices):
     COMPLIANCE_SIGNED = "compliance.signed", "DCB0129 compliance assessment signed"
     PLAN_APPROVED = "plan.approved", "Clinical Risk Management Plan approved"
     DOCUMENT_ISSUED = "document.issued", "Document issued"
+    DOCUMENT_ISSUING_RETRIED = "document.issuing_retried", "Issuing of documents tried again"
     HAZARD_LOG_IMPORTED = "hazard_log.imported", "Hazard log imported from a spreadsheet"
     RATING_MISMATCH_DECIDED = (
         "hazard_log.rating_mismatch_decided",

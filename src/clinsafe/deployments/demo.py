@@ -30,6 +30,7 @@ from clinsafe.products.changes import assess_change, propose_change
 from clinsafe.products.models import ChangeKind, Product, Release
 from clinsafe.reports import services as reports
 from clinsafe.reports.bundle import export_bundle
+from clinsafe.reports.issuing import issue_signed_documents
 from clinsafe.risk import Likelihood as L
 from clinsafe.risk import Severity as S
 
@@ -119,13 +120,14 @@ def deploy_at_riverside(release: Release, people: dict[str, User], password: str
                 comment="Reviewed for go-live.",
             )
     with days_ago(101):
-        gate.sign_off_release(
+        signed = gate.sign_off_release(
             actor=cso,
             release=go_live,
             password=password,
             statement="The supplier's evidence is reviewed, its transferred controls decided "
             "and our local hazards controlled. I approve go-live on the conditions recorded.",
         )
+        issue_signed_documents(signed.issuing)  # as the worker would, at once
         services.accept_deployment_risks(
             actor=executive,
             deployment=deployment,

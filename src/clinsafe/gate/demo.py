@@ -19,6 +19,7 @@ from clinsafe.products import releases
 from clinsafe.products.demo import change_in_2_4_0, changes_through_the_api
 from clinsafe.products.models import HazardChange, Product
 from clinsafe.reports import demo as compliance
+from clinsafe.reports.issuing import issue_signed_documents
 from clinsafe.risk import Likelihood as L
 from clinsafe.risk import Severity as S
 
@@ -103,13 +104,14 @@ def load_releases(product: Product, people: dict[str, User], password: str) -> N
             reviewed = product.hazards.get(number=waiting["number"])
             gate.review_hazard(actor=cso, hazard=reviewed, comment="Reviewed for 2.4.0.")
     with days_ago(20):
-        gate.sign_off_release(
+        signed = gate.sign_off_release(
             actor=cso,
             release=approved,
             password=password,
             statement="Every hazard is assessed, its controls verified and its residual risk "
             "accepted at the right level. I approve 2.4.0 for release.",
         )
+        issue_signed_documents(signed.issuing)  # as the worker would, at once
 
     with days_ago(10):
         hotfix = releases.create_release(

@@ -155,7 +155,8 @@ def release_sign_off(request: HttpRequest, slug: str, version: str) -> HttpRespo
         lambda data: services.sign_off_release(actor=request.user, release=release, **data),
         heading=f"Sign off release {version}",
         button="Sign off as Clinical Safety Officer",
-        done=f"You signed off release {version}.",
+        done=f"You signed off release {version}. Its Safety Case Report and Hazard Log are "
+        "being issued: they appear under Documents in a few seconds.",
         gate=report(evaluation),
         waiting=evaluation.waiting_review,
         blocks=services.open_blocks(release),

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
-from clinsafe.gate.models import Signed
+from clinsafe.gate.models import Signed, SignOff
 from clinsafe.hazards.models import Hazard, RiskEstimate
 from clinsafe.products.models import Product, Release
 
@@ -51,6 +51,39 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} version {self.document_version} ({self.product})"
+
+
+class IssuingState(models.TextChoices):
+    QUEUED = "queued", "Being issued"
+    ISSUED = "issued", "Issued"
+    FAILED = "failed", "Issuing failed"
+    SUPERSEDED = "superseded", "Not issued: the records changed after the sign-off"
+
+
+class DocumentIssuing(models.Model):
+    """Issuing a signed-off release's documents, after the sign-off commits: the signature
+    does not wait for the PDFs. The worker builds them; a failure is kept with its reason and
+    retried, up to MAX_ATTEMPTS, then shown for the CSO to try again."""
+
+    MAX_ATTEMPTS = 3
+
+    sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="issuing")
+    release = models.ForeignKey(Release, on_delete=models.PROTECT, related_name="issuings")
+    state = models.CharField(max_length=20, choices=IssuingState.choices, default="queued")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    queued_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+
+    def __str__(self) -> str:
+        return f"Documents of {self.release}: {self.get_state_display().lower()}"
+
+    @property
+    def waiting(self) -> bool:
+        return self.state == IssuingState.QUEUED
 
 
 class ComplianceStatus(models.TextChoices):

@@ -10,6 +10,7 @@ urlpatterns = [
     path("documents/plan/approve/", views.plan_approve, name="plan-approve"),
     path("documents/dtac.<str:fmt>", views.dtac_document, name="dtac-document"),
     path("documents/issued/<int:pk>/", views.issued_document, name="issued-document"),
+    path("documents/issuing/<int:pk>/retry/", views.issuing_retry, name="issuing-retry"),
     path("hazard-log/import/", views.log_import, name="hazard-log-import"),
     path("hazard-log/import/<int:pk>/", views.log_import_job, name="hazard-log-import-job"),
     path(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -35,13 +36,16 @@ from clinsafe.reports.forms import (
     UploadForm,
 )
 from clinsafe.reports.import_jobs import progress_key, start_import, upload_for_import
+from clinsafe.reports.issuing import issuing_progress_key, retry_issuing
 from clinsafe.reports.log_file import find_layout, read_tables
 from clinsafe.reports.log_import import ImportOptions, preview_hazard_log
 from clinsafe.reports.models import (
     ComplianceStatus,
+    DocumentIssuing,
     ImportJob,
     ImportState,
     IssuedDocument,
+    IssuingState,
     RatingMismatch,
 )
 from clinsafe.reports.records import read_log
@@ -64,17 +68,51 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
     issued = (
         IssuedDocument.objects.filter(product=product).select_related("release").defer("content")
     )
+    issuings: dict[int, DocumentIssuing] = {}
+    for issuing in DocumentIssuing.objects.filter(release__product=product):  # newest first
+        issuings.setdefault(issuing.release_id, issuing)
     return product_page(
         request,
         "reports/documents.html",
         product,
         plan=services.plan_status(product),
         releases=[
-            (r, gates[r.pk], compliances[r.pk], [d for d in issued if d.release_id == r.pk])
+            (
+                r,
+                gates[r.pk],
+                compliances[r.pk],
+                [d for d in issued if d.release_id == r.pk],
+                _issuing_shown(issuings.get(r.pk)),
+            )
             for r in releases
         ],
         imports=product.log_imports.select_related("imported_by")[:5],
     )
+
+
+def _issuing_shown(issuing: DocumentIssuing | None) -> dict[str, Any] | None:
+    """The latest issuing of a release's documents, with its progress while it runs."""
+    if issuing is None or issuing.state == IssuingState.ISSUED:
+        return None
+    done = progress_of(issuing_progress_key(issuing)) if issuing.waiting else None
+    return {"issuing": issuing, "done": done}
+
+
+@login_required
+def issuing_retry(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    product = product_or_404(request, slug)
+    issuing = get_object_or_404(DocumentIssuing, pk=pk, release__product=product)
+    if request.method != "POST":
+        raise Http404("Retry with the button on the documents page.")
+    try:
+        retry_issuing(actor=request.user, issuing=issuing)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, f"The documents of release {issuing.release.version} are "
+                         "queued to be issued again.")  # fmt: skip
+    return redirect("documents", product.slug)
 
 
 def _respond(
