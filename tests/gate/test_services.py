@@ -158,7 +158,7 @@ def test_a_block_stands_until_a_cso_lifts_it(cso, release, product, sam):
         actor=cso, release=release, password=PASSWORD, reasons="Dose rounding untested."
     )
     assert decision(release) == "blocked"
-    assert gate_report(release)["status"] == "blocked"
+    assert gate_report(release)["status"] == "blocked_by_cso"
     with pytest.raises(PermissionDenied):
         gate.lift_block(actor=sam, block=block, reason="Tested now.")
     gate.lift_block(actor=cso, block=block, reason="Rounding tests pass.")
@@ -189,6 +189,35 @@ def test_a_cso_cannot_sign_off_over_another_csos_block(cso, tom, release, produc
     review_all(cso, release)
     with pytest.raises(ValidationError, match=r"Raj Patel's block of .* still stands"):
         sign_off(cso, release)
+
+
+def status(release):
+    return gate_report(release)["status"]
+
+
+def test_each_state_of_a_release_has_a_status_of_its_own(cso, tom, release, product):
+    hazard = assessed(product, cso, initial=(2, 2), residual=(2, 1))
+    release = releases.start_safety_review(actor=cso, release=release)
+    assert status(release) == "rules_not_met"  # no argument, nothing reviewed
+    argue_for(release, cso, tom)
+    review_all(cso, release)
+    assert status(release) == "awaiting_sign_off"
+    sign_off(cso, release)
+    assert status(release) == "approved"
+    hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version, title="Renamed")
+    assert status(release) == "sign_off_stale"  # signed, then the records changed
+    gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
+    assert status(release) == "blocked_by_cso"
+
+
+def test_a_released_release_stays_released_whatever_changes_later(cso, tom, release, product):
+    hazard = assessed(product, cso, initial=(2, 2), residual=(2, 1))
+    argue_for(release, cso, tom)
+    review_all(cso, release)
+    sign_off(cso, release)
+    release = gate.record_released(actor=cso, release=release)
+    hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version, title="Renamed")
+    assert status(release) == "released"
 
 
 @pytest.mark.parametrize("who", ["cso", "tom", "sam"])

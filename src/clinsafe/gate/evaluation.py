@@ -16,6 +16,7 @@ from clinsafe.gate.decision import (
     Decision,
     GateDecision,
     HazardFacts,
+    Outcome,
     ReleaseFacts,
     RuleOutcome,
     SignatureFacts,
@@ -58,7 +59,7 @@ class Evaluation:
 
     @property
     def status(self) -> str:
-        return release_status(self.release, self.decision.decision)
+        return release_status(self.release, self.decision, signed=self.sign_off is not None)
 
 
 @dataclass
@@ -260,16 +261,26 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
     )
 
 
-def release_status(release: Release, decision: str) -> str:
-    """Released and withdrawn are final; otherwise the gate's approval or block shows, and
-    a pending release is where its stage says."""
+def release_status(release: Release, decision: GateDecision, signed: bool) -> str:
+    """Released and withdrawn are final. An open release is approved; or blocked by a CSO's
+    block; or, signed once (``signed``) and stopped by no rule, its sign-off is out of date;
+    or, in planning and stopped by no rule, planning; or held by rules not met; or, with
+    every other rule met, awaiting sign-off."""
     if release.is_closed:
         return str(release.stage)
-    if decision == Decision.BLOCKED:
-        return ReleaseStatus.BLOCKED
-    if decision == Decision.APPROVED:
+    if decision.decision == Decision.APPROVED:
         return ReleaseStatus.APPROVED
-    return str(release.stage)
+    unmet = {r.code for r in decision.rules if r.outcome != Outcome.PASSED}
+    if "no_open_block" in unmet:
+        return ReleaseStatus.BLOCKED_BY_CSO
+    if decision.decision == Decision.PENDING:
+        if signed and "signed_off" in unmet:
+            return ReleaseStatus.SIGN_OFF_STALE
+        if release.stage == ReleaseStage.PLANNING:
+            return ReleaseStatus.PLANNING
+    if unmet - {"signed_off"}:
+        return ReleaseStatus.RULES_NOT_MET
+    return ReleaseStatus.AWAITING_SIGN_OFF
 
 
 def _previous_hazards(release: Release) -> dict[str, Any] | None:

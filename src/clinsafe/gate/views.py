@@ -32,7 +32,9 @@ from clinsafe.risk.acceptance import AcceptanceLevel
 BADGE_COLOURS: dict[str, str] = {
     ReleaseStatus.APPROVED: "#007f3b",
     ReleaseStatus.RELEASED: "#005eb8",
-    ReleaseStatus.BLOCKED: "#d5281b",
+    ReleaseStatus.BLOCKED_BY_CSO: "#d5281b",
+    ReleaseStatus.RULES_NOT_MET: "#ed8b00",
+    ReleaseStatus.SIGN_OFF_STALE: "#8a6d00",
 }
 
 

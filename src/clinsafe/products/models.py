@@ -70,13 +70,15 @@ class ReleaseStage(models.TextChoices):
 
 
 class ReleaseStatus(models.TextChoices):
-    """What a person is told: the gate's approval or block while the release is open, else
-    its stage."""
+    """What a person is told about a release, one meaning each: where the gate stands while
+    the release is open, else its stage. Released stays released, whatever changes later."""
 
     PLANNING = "planning", "Planning"
-    IN_SAFETY_REVIEW = "in_safety_review", "In safety review"
+    RULES_NOT_MET = "rules_not_met", "Rules not met"
+    AWAITING_SIGN_OFF = "awaiting_sign_off", "Awaiting sign-off"
+    SIGN_OFF_STALE = "sign_off_stale", "Sign-off out of date"
+    BLOCKED_BY_CSO = "blocked_by_cso", "Blocked by the CSO"
     APPROVED = "approved", "Approved"
-    BLOCKED = "blocked", "Blocked"
     RELEASED = "released", "Released"
     WITHDRAWN = "withdrawn", "Withdrawn"
 
