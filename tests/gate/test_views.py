@@ -47,7 +47,7 @@ def test_the_release_form_names_bad_lines_and_unknown_hazards(sam, product):
 def test_the_release_page_lists_every_rule_and_the_hazards_waiting_review(cso, release, product):
     assessed(product, cso, initial=(4, 3), residual=(4, 2), title="Wrong unit")
     page = logged_in(cso).get(PAGE).text
-    assert "Gate: pending" in page
+    assert "Rules below are still to be met" in page
     assert "The CSO has reviewed every significant or changed hazard" in page
     assert "Waiting for the CSO's review" in page
     assert 'href="/products/medsflow/hazards/H-001/review/?next=' in page
@@ -76,7 +76,7 @@ def test_signing_off_in_the_browser_needs_the_password(cso, tom, release, produc
     assert not release.sign_offs.exists()
     right = client.post(f"{PAGE}sign-off/", {"statement": "Safe.", "password": PASSWORD})
     assert right.status_code == 302
-    assert "Gate: approved" in client.get(PAGE).text
+    assert "The gate approves this release" in client.get(PAGE).text
 
 
 def test_sign_off_is_refused_until_the_reviews_are_done(cso, release, product):

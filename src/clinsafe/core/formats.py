@@ -13,7 +13,7 @@ def long_date(value: date | datetime | str | None) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, str):
-        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        value = datetime.fromisoformat(value)  # a date alone reads as its midnight
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
     return f"{value.day} {value.strftime('%B')} {value.year}"
