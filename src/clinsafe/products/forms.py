@@ -36,7 +36,9 @@ class ProductDescriptionForm(NHSForm):
 
 class ProductCreateForm(ProductDescriptionForm):
     slug = forms.SlugField(
-        max_length=80, help_text="Short name used in web addresses, e.g. medsflow-epma."
+        max_length=80,
+        label="Web address name",
+        help_text="The short name in the product's web addresses, e.g. medsflow-epma.",
     )
     organisation = forms.ModelChoiceField(queryset=Organisation.objects.none())
     field_order = ["organisation", "name", "slug"]

@@ -33,7 +33,9 @@ class Product(models.Model):
         Organisation, on_delete=models.PROTECT, related_name="products"
     )
     name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True, validators=[validate_slug_not_reserved])
+    slug = models.SlugField(
+        "web address name", max_length=80, unique=True, validators=[validate_slug_not_reserved]
+    )
     intended_use = models.TextField(blank=True)
     care_settings = models.TextField(blank=True, help_text="Where it is used, e.g. acute wards.")
     intended_users = models.TextField(blank=True, help_text="Who uses it, e.g. prescribers.")
