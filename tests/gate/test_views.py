@@ -133,6 +133,27 @@ def test_the_badge_is_an_svg_of_the_status(cso, release):
     assert 'fill="#d5281b"' in response.text
 
 
+def test_the_review_page_shows_the_whole_hazard_and_what_changed_since_the_last_review(
+    cso, tom, release, product
+):
+    from clinsafe.hazards import services as hazards
+
+    hazard = assessed(product, cso, initial=(4, 3), residual=(4, 2), title="Dose unit lost")
+    hazards.add_control(actor=tom, product=product, hazards=[hazard], kind="design",
+                        description="Unit shown beside every dose")  # fmt: skip
+    gate.review_hazard(actor=cso, hazard=hazard)
+    hazard.refresh_from_db()
+    hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version,
+                        harm="Ten-fold overdose.")  # fmt: skip
+    page = logged_in(cso).get("/products/medsflow/hazards/H-001/review/").text
+    assert "Dose unit lost" in page
+    assert "Unit shown beside every dose" in page and "(Health IT design, proposed)" in page
+    assert "Initial risk" in page and "Residual risk" in page
+    assert "Changed since the review by Priya Shah on" in page
+    assert "Hazard edited</strong> by Tom Okafor (tom)" in page
+    assert "Ten-fold overdose." in page and "Potential clinical harm:" in page
+
+
 def test_a_cso_reviews_and_accepts_from_the_hazard_page(cso, release, product):
     hazard = assessed(product, cso, initial=(4, 3), residual=(4, 2))
     client = logged_in(cso)

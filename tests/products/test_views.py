@@ -32,7 +32,9 @@ def test_a_reserved_or_taken_slug_is_named(product, priya, northwind):
         "slug": ["The slug 'new' is reserved; choose another."]
     }
     taken = client.post("/products/new/", {**data, "slug": "medsflow"})
-    assert taken.context["form"].errors == {"slug": ["Product with this Web address name already exists."]}
+    assert taken.context["form"].errors == {
+        "slug": ["Product with this Web address name already exists."]
+    }
     assert Product.objects.count() == 1
 
 

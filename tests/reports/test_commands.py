@@ -140,7 +140,9 @@ def test_a_migration_from_a_spreadsheet_is_scripted_end_to_end(charlie, tmp_path
 def test_a_product_the_organisation_cannot_have_is_refused_naming_the_field(charlie, capsys):
     call_command("create_product", "gpc", "GP Connect", "--organisation", "elsewhere",
                  "--by", "charlie")  # fmt: skip
-    with pytest.raises(CommandError, match="slug: Product with this Web address name already exists"):
+    with pytest.raises(
+        CommandError, match="slug: Product with this Web address name already exists"
+    ):
         call_command("create_product", "gpc", "Again", "--organisation", "elsewhere",
                      "--by", "charlie")  # fmt: skip
 

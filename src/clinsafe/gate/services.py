@@ -9,14 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import display_name, record_event
+from clinsafe.audit.services import display_name, history_of, record_event
 from clinsafe.core.formats import long_date, person_name
 from clinsafe.core.lockout import locked_until, record_failure
 from clinsafe.core.models import Organisation, Role
@@ -266,6 +266,35 @@ def sign_off_release(*, actor: Actor, release: Release, password: str, statement
         for step in SIGN_OFF_STEPS:
             step(actor, release, sign_off)
     return sign_off
+
+
+def changes_since_review(hazard: Hazard) -> tuple[HazardReview | None, list[dict[str, Any]]]:
+    """The hazard's last review and what was done to it since (every event after the review,
+    oldest first, each field changed named as a person reads it, with before and after)."""
+    review = hazard.reviews.first()
+    events = history_of(hazard).order_by("sequence")
+    if review is not None:
+        events = events.filter(occurred_at__gt=review.reviewed_at)
+    return review, [
+        {
+            "what": event.get_event_type_display(),
+            "who": event.actor_name,
+            "when": event.occurred_at,
+            "changes": [
+                (_field_label(name), before, after)
+                for name, (before, after) in (event.data.get("changes") or {}).items()
+            ],
+        }
+        for event in events
+    ]
+
+
+def _field_label(name: str) -> str:
+    try:
+        label = getattr(Hazard._meta.get_field(name), "verbose_name", name)
+    except FieldDoesNotExist:
+        label = name
+    return str(label).replace("_", " ").capitalize()
 
 
 def open_blocks(release: Release) -> list[Block]:

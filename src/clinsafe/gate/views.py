@@ -243,7 +243,12 @@ def hazard_review(request: HttpRequest, slug: str, number: int) -> HttpResponse:
                                                    **form.cleaned_data)):  # fmt: skip
         messages.success(request, f"You reviewed {hazard.reference} as it stands.")
         return redirect(_safe_next(request) or hazard_url(hazard))
-    return _hazard_form(request, hazard, form, f"Review {hazard.reference}", "Record my review")
+    last_review, changes = services.changes_since_review(hazard)
+    return _hazard_form(
+        request, hazard, form, f"Review {hazard.reference}", "Record my review",
+        whole=True, last_review=last_review, changes=changes,
+        controls=hazard.controls.filter(withdrawn_at__isnull=True).order_by("number"),
+    )  # fmt: skip
 
 
 @login_required
