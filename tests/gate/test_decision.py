@@ -162,7 +162,7 @@ def test_an_open_block_blocks_the_release():
     decision = decide(facts)
     assert decision.decision == Decision.BLOCKED
     assert outcome(facts, "no_open_block").message == (
-        "Blocked by Priya Shah on 23 Nov 2026: Untested dose logic."
+        "Blocked by Priya Shah on 23 November 2026: Untested dose logic."
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from clinsafe.argument.assessment import check_release
+from clinsafe.core.formats import long_date
 from clinsafe.gate.decision import Outcome, RuleOutcome
 from clinsafe.gate.evaluation import HazardLog, add_rule_source
 from clinsafe.products.models import Release
@@ -43,7 +44,7 @@ def argument_rule(release: Release, log: HazardLog) -> Iterator[RuleOutcome]:
         "argument",
         TITLE,
         Outcome.PASSED,
-        f"Put forward by {snapshot.taken_by_name} on {snapshot.taken_at:%d %b %Y}: no errors, "
+        f"Put forward by {snapshot.taken_by_name} on {long_date(snapshot.taken_at)}: no errors, "
         f"{len(report.warnings)} warning{'s' if len(report.warnings) != 1 else ''}, "
         f"{report.confidence}.",
     )

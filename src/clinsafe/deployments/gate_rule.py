@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
+from clinsafe.core.formats import long_date
 from clinsafe.deployments.models import AssuranceConclusion, Deployment
 from clinsafe.deployments.records import (
     deployment_of,
@@ -79,7 +80,7 @@ def supplier_assurance(deployment: Deployment) -> RuleOutcome:
             Outcome.PENDING,
             f"The local CSO has not reviewed the supplier's assurance evidence for {version}.",
         )
-    said = f"{review.reviewer_name} on {review.reviewed_at:%d %b %Y}: {review.comment}"
+    said = f"{review.reviewer_name} on {long_date(review.reviewed_at)}: {review.comment}"
     if review.conclusion == AssuranceConclusion.INSUFFICIENT:
         return RuleOutcome(
             code, title, Outcome.BLOCKED, f"The supplier's evidence is insufficient ({said})"
@@ -136,14 +137,14 @@ def risks_accepted(deployment: Deployment) -> RuleOutcome:
     elif not state.current:
         message = (
             f"{state.acceptance.signer_name} accepted the residual risks on "
-            f"{state.acceptance.signed_at:%d %b %Y}, but the list changed since: accept it again."
+            f"{long_date(state.acceptance.signed_at)}, but the list changed since: accept it again."
         )
     else:
         return RuleOutcome(
             code,
             title,
             Outcome.PASSED,
-            f"Accepted by {state.acceptance.signer_name} on {state.acceptance.signed_at:%d %b %Y}: "
-            f"{state.acceptance.statement}",
+            f"Accepted by {state.acceptance.signer_name} on "
+            f"{long_date(state.acceptance.signed_at)}: {state.acceptance.statement}",
         )
     return RuleOutcome(code, title, Outcome.PENDING, message)

@@ -100,7 +100,7 @@ class GateDecision:
         if self.override is not None:
             return (
                 f"Approved by override: released over the CSO's position by "
-                f"{self.override.signer} on {self.override.signed_at:%d %b %Y}: "
+                f"{self.override.signer} on {long_day(self.override.signed_at)}: "
                 f"{self.override.statement}"
             )
         if self.decision == Decision.APPROVED:
@@ -287,7 +287,7 @@ def no_open_block(facts: ReleaseFacts) -> RuleOutcome:
             title,
             Outcome.BLOCKED,
             " ".join(
-                f"Blocked by {b.signer} on {b.signed_at:%d %b %Y}: {b.statement}"
+                f"Blocked by {b.signer} on {long_day(b.signed_at)}: {b.statement}"
                 for b in facts.open_blocks
             ),
         )
@@ -306,14 +306,21 @@ def signed_off(facts: ReleaseFacts) -> RuleOutcome:
             "signed_off",
             title,
             Outcome.PENDING,
-            f"{sign_off.signer}'s sign-off of {sign_off.signed_at:%d %b %Y} is stale: the "
+            f"{sign_off.signer}'s sign-off of {long_day(sign_off.signed_at)} is stale: the "
             "records changed since. The CSO must review and sign again.",
         )
     return _passed(
         "signed_off",
         title,
-        f"Signed off by {sign_off.signer} on {sign_off.signed_at:%d %b %Y %H:%M}.",
+        f"Signed off by {sign_off.signer} on {long_day(sign_off.signed_at)}, "
+        f"{sign_off.signed_at:%H:%M}.",
     )
+
+
+def long_day(moment: datetime) -> str:
+    """2 December 2026: the one way dates are written for people (as core.formats does,
+    without Django, so the day is the one the moment carries)."""
+    return f"{moment.day} {moment:%B %Y}"
 
 
 def acceptance_gap(hazard: HazardFacts, policy: AcceptancePolicy) -> str:
