@@ -69,7 +69,8 @@ def documents(request: HttpRequest, slug: str) -> HttpResponse:
         IssuedDocument.objects.filter(product=product).select_related("release").defer("content")
     )
     issuings: dict[int, DocumentIssuing] = {}
-    for issuing in DocumentIssuing.objects.filter(release__product=product):  # newest first
+    latest = DocumentIssuing.objects.filter(release__product=product).select_related("sign_off")
+    for issuing in latest:  # newest first
         issuings.setdefault(issuing.release_id, issuing)
     return product_page(
         request,
