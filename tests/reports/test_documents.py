@@ -9,6 +9,7 @@ import pytest
 from docx import Document as Docx
 from pypdf import PdfReader
 
+from clinsafe.argument.services import add_artefact_version, record_artefact
 from clinsafe.hazards import services as hazards
 from clinsafe.products.services import edit_product
 from clinsafe.reports import builders
@@ -67,7 +68,7 @@ def test_the_safety_case_report_pdf_has_every_section_contents_and_page_numbers(
     assert "Trust keeps the downtime allergy list current" in text
     assert "FDB Multilex" in text
     assert "GMC 7654321" in text  # the CSO's credentials
-    assert "2.2.1 Clinical Safety Officer appointed" in text  # the compliance assessment
+    assert "2.3.2 The Clinical Safety Officer holds current" in text  # compliance, v4.2
     assert "Safe to release." in text  # the CSO's statement
 
 
@@ -203,9 +204,34 @@ def test_the_plan_document_has_the_matrix_roles_and_activities(cso, product):
         assert expected in text, expected
 
 
-def test_the_dtac_answers_name_the_cso_their_profession_and_registration(cso, product):
+def test_the_dtac_answers_follow_dtac_2_0_c1_question_by_question(cso, sam, product):
+    artefact = record_artefact(actor=sam, product=product, title="Regression suite",
+                               kind="test_report")  # fmt: skip
+    add_artefact_version(actor=sam, artefact=artefact, label="2.4 final")
+    product = edit_product(actor=cso, product=product, version=product.version,
+                           medical_device="standalone")  # fmt: skip
+
     document = builders.dtac_answers(product, {"plan": "https://x.example/plan.pdf"})
+
+    answers = {row[0]: row[2] for row in document.sections[0].blocks[1].rows}
+    assert list(answers) == [
+        "C1.1.1", "C1.1.2", "C1.2", "C1.2.1", "C1.2.2", "C1.2.3", "C1.2.4", "C1.2.5"
+    ]  # fmt: skip
+    assert answers["C1.1.1"] == "Yes: it is a standalone medical device."
+    assert answers["C1.1.2"] == "Yes."
+    assert answers["C1.2.5"] == "Priya Shah, Doctor, GMC registration 7654321."
     text = docx_text(to_docx(document))
-    assert "Priya Shah, Doctor, GMC 7654321." in text
     assert "https://x.example/plan.pdf" in text
-    assert "Do you use or connect to any third-party products?" in text
+    assert "NHS example" in text.split("Risk scheme declared")[1][:80]  # the declared scheme
+    assert "AR-001 Regression suite" in text and "2.4 final" in text  # the test summary
+    assert "Do you use or connect to any third-party products?" not in text  # DTAC 1.0's
+
+
+def test_the_dtac_answers_say_when_the_device_status_is_not_yet_decided(cso, product):
+    document = builders.dtac_answers(product, {})
+    answers = {row[0]: row[2] for row in document.sections[0].blocks[1].rows}
+    assert (
+        answers["C1.1.1"]
+        == answers["C1.1.2"]
+        == ("Not yet decided: record it on the product's description.")
+    )

@@ -13,7 +13,7 @@ from clinsafe.argument.checks import ArtefactFacts, Facts, HazardFacts, Report, 
 from clinsafe.argument.graph import Argument
 from clinsafe.argument.models import ArgumentSnapshot, ArtefactVersion
 from clinsafe.argument.services import argument_of
-from clinsafe.audit.services import display_name
+from clinsafe.core.formats import person_name
 from clinsafe.gate.decision import acceptance_gap
 from clinsafe.gate.evaluation import HazardLog, hazard_facts, hazard_log
 from clinsafe.hazards.models import Control, HazardStatus
@@ -103,8 +103,8 @@ def artefact_facts(product: Product) -> dict[str, ArtefactFacts]:
         v.reference: ArtefactFacts(
             title=v.artefact.title + (f" ({v.label})" if v.label else ""),
             release=v.release.version if v.release else "",
-            produced_by=display_name(v.produced_by),
-            reviewed_by=display_name(v.reviewed_by) if v.reviewed_by else "",
+            produced_by=person_name(v.produced_by),
+            reviewed_by=person_name(v.reviewed_by) if v.reviewed_by else "",
             reviewed_at=v.reviewed_at,
             changed_after_review=v.reviewed_at is not None
             and (v.reviewed_sha256 != v.sha256 or v.newest > v.reviewed_at),  # type: ignore[attr-defined]

@@ -46,7 +46,8 @@ from clinsafe.argument.models import (
 from clinsafe.argument.pattern import PatternControl, PatternHazard, argue_over_hazards
 from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import display_name, record_event
+from clinsafe.audit.services import record_event
+from clinsafe.core.formats import person_name
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.records import lock_for_edit
 from clinsafe.core.services import product_appointments, require_appointment
@@ -194,7 +195,7 @@ def settle_doubt(
             raise ValidationError(
                 {"rationale": "Say why the doubt can be carried as residual, and what limits it."}
             )
-        accepted_by = display_name(actor)
+        accepted_by = person_name(actor)
     with transaction.atomic():
         record = _lock(product, revision)
         graph = record.graph
@@ -294,7 +295,7 @@ def put_forward(*, actor: Actor, release: Release) -> ArgumentSnapshot:
                 "digest": digest(record.document),
                 "argument_revision": record.revision,
                 "taken_by": actor,
-                "taken_by_name": display_name(actor),
+                "taken_by_name": person_name(actor),
                 "taken_at": timezone.now(),
             },
         )

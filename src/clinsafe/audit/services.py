@@ -26,13 +26,8 @@ from clinsafe.audit.checkpoint import CheckpointError, advance_checkpoint, read_
 from clinsafe.audit.models import AuditEvent, ChainHead, EventType
 from clinsafe.audit.seals import sealed_models
 from clinsafe.audit.state import changed_records, state_of
+from clinsafe.core.formats import person_name
 from clinsafe.core.models import Organisation
-
-
-def display_name(user: User) -> str:
-    full = user.get_full_name()
-    return f"{full} ({user.get_username()})" if full else user.get_username()
-
 
 KNOWN_TYPES = frozenset(EventType.values)  # read once: the enum builds the list on each access
 
@@ -58,7 +53,7 @@ def record_event(
     event = AuditEvent(
         event_type=event_type,
         actor=actor,
-        actor_name=display_name(actor),
+        actor_name=person_name(actor),
         organisation=organisation,
         organisation_name=organisation.name if organisation else "",
         subject_type=subject._meta.label_lower,

@@ -29,6 +29,7 @@ UNTRACKED: dict[str, frozenset[str]] = {
 ADDED_LATER: dict[str, frozenset[str]] = {
     "hazards.hazard": frozenset({"owner_name", "file_reference"}),
     "hazards.control": frozenset({"owner_name", "file_reference"}),
+    "products.product": frozenset({"medical_device"}),
 }
 CHUNK = 2000
 

@@ -16,6 +16,7 @@ from clinsafe.core.cso_role import (
     registration_current,
     training_current,
 )
+from clinsafe.core.formats import person_name
 from clinsafe.core.models import AppointmentRole, CSOAppointment, ProfessionalRegistration
 from clinsafe.core.services import active_appointments
 from clinsafe.products.models import Product
@@ -66,7 +67,7 @@ def facts_of(appointment: CSOAppointment) -> CsoFacts:
     registration = ProfessionalRegistration.objects.filter(user=user).first()
     last_training = user.trainings.aggregate(last=Max("completed_on"))["last"]
     return CsoFacts(
-        name=user.get_full_name() or user.get_username(),
+        name=person_name(user),
         registration=RegistrationFacts(
             regulator=registration.regulator_name,
             profession=registration.profession,

@@ -29,7 +29,7 @@ from clinsafe.gate.demo import load_releases
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.health.services import record_process_review
-from clinsafe.products.models import LifecycleStatus, Product
+from clinsafe.products.models import LifecycleStatus, MedicalDevice, Product
 from clinsafe.products.services import create_product
 from clinsafe.reports.demo import hand_over_bundle
 from clinsafe.risk import Likelihood as L
@@ -483,6 +483,7 @@ def load_demo() -> Product:
             third_party_products="NHS Dictionary of Medicines and Devices (dm+d)\n"
             "FDB Multilex drug interaction and dose-range checking",
             lifecycle_status=LifecycleStatus.LIVE,
+            medical_device=MedicalDevice.NOT_A_DEVICE,
         )
         _load_accountability(organisations, people)
     if not product.hazards.exists():

@@ -14,7 +14,8 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import display_name, record_event
+from clinsafe.audit.services import record_event
+from clinsafe.core.formats import person_name
 from clinsafe.core.models import (
     ApiToken,
     AppointmentRole,
@@ -84,7 +85,7 @@ def add_person(
             actor=actor,
             subject=user,
             organisation=organisation,
-            data={"person": display_name(user), "email": email},
+            data={"person": person_name(user), "email": email},
         )
         grant_role(actor=actor, organisation=organisation, user=user, role=role)
     return user, password
@@ -99,7 +100,7 @@ def grant_role(*, actor: Actor, organisation: Organisation, user: User, role: st
     with transaction.atomic():
         if Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
             raise ValidationError(
-                {"role": f"{display_name(user)} already holds the {Role(role).label} role."}
+                {"role": f"{person_name(user)} already holds the {Role(role).label} role."}
             )
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         record_event(
@@ -107,7 +108,7 @@ def grant_role(*, actor: Actor, organisation: Organisation, user: User, role: st
             actor=actor,
             subject=membership,
             organisation=organisation,
-            data={"person": display_name(user), "role": Role(role).label},
+            data={"person": person_name(user), "role": Role(role).label},
         )
     return membership
 
@@ -122,7 +123,7 @@ def revoke_role(*, actor: Actor, membership: Membership, reason: str = "") -> No
         )
         if membership.role == Role.ADMIN and admins.count() == 1:
             raise ValidationError(
-                {"role": f"{display_name(membership.user)} is the last organisation admin."}
+                {"role": f"{person_name(membership.user)} is the last organisation admin."}
             )
         active = active_appointments(organisation=organisation).filter(user=membership.user_id)
         if membership.role in AppointmentRole.values and active.filter(role=membership.role):
@@ -134,7 +135,7 @@ def revoke_role(*, actor: Actor, membership: Membership, reason: str = "") -> No
             actor=actor,
             subject=membership,
             organisation=organisation,
-            data={"person": display_name(membership.user), "role": membership.get_role_display()},
+            data={"person": person_name(membership.user), "role": membership.get_role_display()},
             reason=reason,
         )
         membership.delete()
@@ -197,7 +198,7 @@ def record_registration(
             actor=actor,
             subject=registration,
             organisation=None,
-            data={"person": display_name(user), **data},
+            data={"person": person_name(user), **data},
         )
     return registration
 
@@ -217,7 +218,7 @@ def record_training(*, actor: Actor, user: User, course: str, completed_on: date
             subject=training,
             organisation=None,
             data={
-                "person": display_name(user),
+                "person": person_name(user),
                 "course": training.course,
                 "completed_on": completed_on,
             },
@@ -347,7 +348,7 @@ def appoint_cso(
         errors["product"] = f"{product.name} is not a product of {organisation.name}."
     if not Membership.objects.filter(user=user, organisation=organisation, role=role).exists():
         errors["user"] = (
-            f"{display_name(user)} does not hold the {AppointmentRole(role).label} role in "
+            f"{person_name(user)} does not hold the {AppointmentRole(role).label} role in "
             f"{organisation.name}; an organisation admin must grant it first."
         )
     if errors:
@@ -376,7 +377,7 @@ def appoint_cso(
             if clash is not None:
                 raise ValidationError(
                     {
-                        "user": f"{display_name(clash.user)} is already CSO for this scope; end "
+                        "user": f"{person_name(clash.user)} is already CSO for this scope; end "
                         "that appointment first."
                     }
                 )
@@ -387,7 +388,7 @@ def appoint_cso(
             subject=appointment,
             organisation=organisation,
             data={
-                "person": display_name(user),
+                "person": person_name(user),
                 "role": AppointmentRole(role).label,
                 "product": product.name if product else "all products",
                 "starts_on": starts_on,

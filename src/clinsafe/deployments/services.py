@@ -15,7 +15,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import display_name, record_event
+from clinsafe.audit.services import record_event
+from clinsafe.core.formats import person_name
 from clinsafe.core.models import Organisation, OrganisationKind
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.records import validate
@@ -351,7 +352,7 @@ def review_assurance(
             conclusion=conclusion,
             comment=comment.strip(),
             reviewed_by=user,
-            reviewer_name=display_name(user),
+            reviewer_name=person_name(user),
             reviewed_at=timezone.now(),
         )
         record_event(

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from clinsafe.audit.chain import digest
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import display_name, history_of, record_event
+from clinsafe.audit.services import history_of, record_event
 from clinsafe.core.formats import long_date, person_name
 from clinsafe.core.lockout import locked_until, record_failure
 from clinsafe.core.models import Organisation, Role
@@ -60,7 +60,7 @@ def review_hazard(*, actor: Actor, hazard: Hazard, comment: str = "") -> HazardR
             hazard_version=current.version,
             snapshot_hash=digest(hazard_snapshot(current)),
             reviewed_by=actor,
-            reviewer_name=display_name(actor),
+            reviewer_name=person_name(actor),
             reviewed_at=timezone.now(),
             comment=comment.strip(),
         )
@@ -112,7 +112,7 @@ def escalate_risk(*, actor: Actor, hazard: Hazard, recommendation: str) -> Escal
         notify(
             _members(current.product.organisation, Role.EXECUTIVE),
             subject=f"Residual risk of {current.reference} escalated for your acceptance",
-            message=f"{display_name(actor)} escalated {current} (residual rating {rating}) for "
+            message=f"{person_name(actor)} escalated {current} (residual rating {rating}) for "
             f"an accountable executive's decision: {recommendation}",
             link=_hazard_link(current),
         )
@@ -359,7 +359,7 @@ def lift_block(*, actor: Actor, block: Block, reason: str) -> Block:
         if not block.is_open:
             raise ValidationError({"__all__": "This block has already been lifted."})
         block.lifted_at, block.lifted_by = timezone.now(), actor
-        block.lifted_by_name, block.lift_reason = display_name(actor), reason
+        block.lifted_by_name, block.lift_reason = person_name(actor), reason
         block.save(update_fields=["lifted_at", "lifted_by", "lifted_by_name", "lift_reason"])
         record_event(
             EventType.RELEASE_BLOCK_LIFTED,
@@ -421,8 +421,8 @@ def override_release(
         _record(EventType.RELEASE_OVERRIDDEN, actor, release, override)
         notify(
             [a.user for a in product_appointments(release.product)],
-            subject=f"{release} overridden by {display_name(actor)}",
-            message=f"{display_name(actor)} overrode the release gate for {release} "
+            subject=f"{release} overridden by {person_name(actor)}",
+            message=f"{person_name(actor)} overrode the release gate for {release} "
             f"(it was {decision.decision}): {justification}",
             link=_release_link(release),
         )
@@ -499,7 +499,7 @@ def sign_record(
     if earlier := twin.first():
         return earlier, False
     record.signer = actor
-    record.signer_name = display_name(actor)
+    record.signer_name = person_name(actor)
     record.signer_role = role
     record.meaning = meaning
     record.signed_at = timezone.now()

@@ -9,6 +9,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from clinsafe.core.formats import person_name
 from clinsafe.core.forms import NHSForm
 from clinsafe.hazards.models import (
     Control,
@@ -90,7 +91,7 @@ class ControlReferencesField(ReferencesField):
 
 class MemberChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return obj.get_full_name() or obj.get_username()
+        return person_name(obj)
 
 
 def members(product: Product | None) -> Any:

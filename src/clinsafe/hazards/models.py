@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import OuterRef, Subquery
 
+from clinsafe.core.formats import person_name
 from clinsafe.products.models import Product
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity, stated_rating
 
@@ -82,7 +83,7 @@ class Owned(models.Model):
     @property
     def owner_label(self) -> str:
         if self.owner is not None:
-            return self.owner.get_full_name() or self.owner.get_username()
+            return person_name(self.owner)
         return self.owner_name
 
 

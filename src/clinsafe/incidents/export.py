@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import Prefetch, QuerySet
 
-from clinsafe.audit.services import display_name
+from clinsafe.core.formats import person_name
 from clinsafe.hazards.models import Control, Hazard
 from clinsafe.incidents.models import CorrectiveAction, Incident
 from clinsafe.reports.spreadsheet import csv_table, workbook
@@ -41,7 +41,7 @@ def incident_row(i: Incident) -> list[str]:
     return [
         i.reference, i.product.name, i.release.version if i.release else "", i.title,
         i.description, i.occurred_on.isoformat(), i.reported_on.isoformat(),
-        display_name(i.reported_by), i.reporting_organisation.name, i.deployment,
+        person_name(i.reported_by), i.reporting_organisation.name, i.deployment,
         _yes_no(i.patient_affected), i.get_reported_harm_display(),
         i.get_actual_harm_display() if i.actual_harm else "", i.get_status_display(),
         i.get_finding_display() if i.finding else "",
@@ -54,7 +54,7 @@ def incident_row(i: Incident) -> list[str]:
 
 def action_rows(incidents: Iterable[Incident]) -> list[list[str]]:
     return [
-        [i.reference, a.get_kind_display(), a.description, display_name(a.owner),
+        [i.reference, a.get_kind_display(), a.description, person_name(a.owner),
          a.due_on.isoformat(), a.done_at.date().isoformat() if a.done_at else "", a.outcome]
         for i in incidents
         for a in i.actions.all()

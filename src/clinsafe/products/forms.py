@@ -10,7 +10,7 @@ from django.db.models import QuerySet
 from clinsafe.core.forms import NHSForm
 from clinsafe.core.models import Organisation
 from clinsafe.hazards.forms import VersionedForm
-from clinsafe.products.models import LifecycleStatus, Product
+from clinsafe.products.models import LifecycleStatus, MedicalDevice, Product
 
 
 class ProductDescriptionForm(NHSForm):
@@ -31,6 +31,14 @@ class ProductDescriptionForm(NHSForm):
     )
     lifecycle_status = forms.ChoiceField(
         choices=LifecycleStatus.choices, widget=forms.RadioSelect, label="Lifecycle"
+    )
+    medical_device = forms.ChoiceField(
+        choices=MedicalDevice.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        label="Is it a medical device?",
+        help_text="Under the UK Medical Devices Regulations 2002, as your regulatory file "
+        "decides; the DTAC answers (C1.1.1, C1.1.2) state it.",
     )
 
 
@@ -62,5 +70,6 @@ def product_initial(product: Product) -> dict[str, Any]:
     return {
         **{f: getattr(product, f) for f in fields},
         "lifecycle_status": product.lifecycle_status,
+        "medical_device": product.medical_device,
         "version": product.version,
     }

@@ -28,6 +28,16 @@ def validate_slug_not_reserved(value: str) -> None:
         raise ValidationError(f"The slug '{value}' is reserved; choose another.", code="reserved")
 
 
+class MedicalDevice(models.TextChoices):
+    """Whether the product is a medical device under the UK Medical Devices Regulations 2002
+    (DTAC C1.1.1 and C1.1.2): the manufacturer's regulatory decision, recorded here."""
+
+    UNDECIDED = "", "Not yet decided"
+    NOT_A_DEVICE = "not_a_device", "Not a medical device"
+    HAS_DEVICE_COMPONENT = "component", "A component of it is a medical device"
+    STANDALONE = "standalone", "It is a standalone medical device"
+
+
 class Product(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="products"
@@ -45,6 +55,9 @@ class Product(models.Model):
     )
     lifecycle_status = models.CharField(
         max_length=20, choices=LifecycleStatus.choices, default=LifecycleStatus.IN_DEVELOPMENT
+    )
+    medical_device = models.CharField(
+        "medical device status", max_length=20, choices=MedicalDevice.choices, blank=True
     )
     # Hazard and control references are never reused, so the next number is kept here.
     next_hazard_number = models.PositiveIntegerField(default=1, editable=False)

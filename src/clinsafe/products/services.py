@@ -23,6 +23,7 @@ EDITABLE_FIELDS = (
     "patient_groups",
     "third_party_products",
     "lifecycle_status",
+    "medical_device",
 )
 
 

@@ -21,6 +21,7 @@ from clinsafe.argument.diagram import (
     render_png,
     render_svg,
 )
+from clinsafe.argument.models import Artefact, ArtefactKind
 from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.core.formats import long_date, long_datetime, person_name
 from clinsafe.core.models import Membership
@@ -30,7 +31,7 @@ from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import Signed
 from clinsafe.hazards.models import HazardStatus
 from clinsafe.incidents.models import Incident
-from clinsafe.products.models import Product, Release
+from clinsafe.products.models import MedicalDevice, Product, Release
 from clinsafe.reports import dcb0129
 from clinsafe.reports.document import (
     Document,
@@ -108,6 +109,7 @@ def safety_case_report(release: Release, status: str = DRAFT) -> Document:
     doc.sections.append(_outstanding(records, gate))
     if not deployment:
         doc.sections.append(_transferred_controls(records))
+    doc.sections.append(_test_summary(product, release))
     doc.section("Third-party products", _third_party(product))
     doc.section("Incidents since the last report", *_incidents_since(release))
     doc.section("Changes and their safety impact", _changes(release))
@@ -496,7 +498,7 @@ def _compliance_section(release: Release) -> Section:
             tuple(
                 (
                     r.clause,
-                    r.title,
+                    r.wording,
                     ComplianceStatus(answers[r.clause]["status"]).label
                     if r.clause in answers
                     else "Not assessed",
@@ -796,56 +798,164 @@ def _plan_control(plan: PlanStatus) -> Section:
 
 
 def dtac_answers(product: Product, links: dict[str, str]) -> Document:
-    """Answers to DTAC section C1 (clinical safety). ``links`` maps document names to
-    addresses, for the answers that point at them."""
+    """Answers to section C1 (clinical safety) of DTAC 2.0, question by question.
+    ``links`` maps document names to addresses, for the answers that point at them."""
     position = cso_position(product)
     plan = plan_status(product)
+    records = read_log(product)
     released = (
         Release.objects.filter(product=product, issued_documents__isnull=False)
         .distinct()
         .order_by("-released_at", "-created_at")
         .first()
     )
-    facts = position.facts
-    registration = facts.registration if facts else None
     doc = Document(
         kind="dtac-clinical-safety",
-        title="DTAC clinical safety answers",
+        title="DTAC 2.0 clinical safety answers (section C1)",
         product=product.name,
         version="",
         date=timezone.localdate(),
         status=DRAFT,
     )
-    third_party = _third_party_lines(product)
-    rows = (
-        ("C1.1", "Have you undertaken clinical risk management activities for this product "
-         "which comply with DCB0129?",
-         ("Yes. " if plan.approvals else "In progress: the plan is not yet approved. ")
-         + f"Clinical Risk Management Plan: {plan.summary}. {links.get('plan', '')}"),
-        ("C1.1.1", "Please detail your clinical risk management system.",
-         "A hazard log on the DCB0129 risk matrix, risk acceptance at the level the plan sets, "
-         "a release gate the CSO holds, a safety case argued in GSN with evidence, and issued "
-         "documents kept with their SHA-256, all in clinsafe with a hash-chained audit trail."),
-        ("C1.1.2", "Please supply your Clinical Safety Case Report and Hazard Log.",
-         (f"Release {released.version}: " if released else "No release issued yet. ")
-         + " ".join(v for k, v in links.items() if k in ("report", "hazard_log"))),
-        ("C1.2", "Please provide the name of your Clinical Safety Officer (CSO), their "
-         "profession and registration details.",
-         f"{facts.name}, {registration.profession}, {registration.regulator} "
-         f"{registration.number}." if facts and registration
-         else (f"{facts.name}; no professional registration recorded." if facts
-               else "No CSO is appointed.")),
-        ("C1.3", "If your product falls within the UK Medical Device Regulations 2002, is it "
-         "registered with the MHRA?",
-         "Not recorded in clinsafe: answer from the product's regulatory file."),
-        ("C1.4", "Do you use or connect to any third-party products?",
-         ("Yes: " + "; ".join(third_party) + ".") if third_party else "No."),
-    )  # fmt: skip
+    device = MedicalDevice(product.medical_device)
+    undecided = "Not yet decided: record it on the product's description."
+    in_progress = "In progress: the Clinical Risk Management Plan is not yet approved. "
+    answers = {
+        "C1.1.1": undecided if device == MedicalDevice.UNDECIDED
+        else ("No." if device == MedicalDevice.NOT_A_DEVICE else f"Yes: {device.label.lower()}."),
+        "C1.1.2": undecided if device == MedicalDevice.UNDECIDED
+        else ("Yes." if device == MedicalDevice.STANDALONE else "No."),
+        "C1.2": f"Yes: {product.intended_use or product.name}",
+        "C1.2.1": "Not applicable: the product is in scope of DCB0129.",
+        "C1.2.2": ("Yes. " if plan.approvals else in_progress)
+        + f"Clinical Risk Management Plan: {plan.summary}. {links.get('plan', '')}",
+        "C1.2.3": "Provided. A hazard log on the DCB0129 risk matrix of the "
+        f"{NHS_EXAMPLE_SCHEME.name}, risk acceptance at the level the plan sets, a release "
+        "gate the CSO holds, a safety case argued in GSN with its evidence, incident and "
+        "change management after go-live, and issued documents kept with their SHA-256, with "
+        "a hash-chained audit trail.",
+        "C1.2.4": (f"Release {released.version}: " if released else "No release issued yet. ")
+        + " ".join(v for k, v in links.items() if k in ("report", "hazard_log")),
+        "C1.2.5": _dtac_cso(position),
+    }  # fmt: skip
     doc.section(
         "Section C1: clinical safety",
-        Table(("Question", "Asked", "Answer"), rows),
+        Paragraph(
+            "Answers to the clinical safety questions of the Digital Technology Assessment "
+            "Criteria 2.0, from the product's records in clinsafe. The questions are given in "
+            "summary; answer on the DTAC form itself."
+        ),
+        Table(
+            ("Question", "Asks", "Answer"),
+            tuple((number, asks, answers[number]) for number, asks in DTAC_C1),
+        ),
     )
+    doc.section(
+        "What the Clinical Safety Case Report covers (C1.2.4)",
+        Table(("DTAC asks for", "Where, and what it says"), _dtac_coverage(product, records)),
+    )
+    doc.sections.append(_test_summary(product, released))
     return doc
+
+
+# The questions of DTAC 2.0 section C1, by number, in summary (not the form's wording).
+DTAC_C1 = (
+    ("C1.1.1", "Does the product, or a component of it, qualify as Software or AI as a "
+     "Medical Device under the UK Medical Devices Regulations 2002?"),
+    ("C1.1.2", "Is the product a standalone medical device?"),
+    ("C1.2", "Does the product provide electronic information to influence, support or manage "
+     "the real-time or near-real-time direct care of patients (so DCB0129 applies)?"),
+    ("C1.2.1", "If not in scope of DCB0129, why not?"),
+    ("C1.2.2", "Have clinical risk management activities complying with DCB0129 been "
+     "undertaken?"),
+    ("C1.2.3", "Describe the clinical risk management system."),
+    ("C1.2.4", "Supply the Clinical Safety Case Report and Hazard Log."),
+    ("C1.2.5", "Name the Clinical Safety Officer, their profession and registration."),
+)  # fmt: skip
+
+
+def _dtac_cso(position: CsoPosition) -> str:
+    facts = position.facts
+    if facts is None:
+        return "No Clinical Safety Officer is appointed."
+    registration = facts.registration
+    if registration is None:
+        return f"{facts.name}; no professional registration is recorded."
+    return (
+        f"{facts.name}, {registration.profession}, {registration.regulator} registration "
+        f"{registration.number}."
+    )
+
+
+def _dtac_coverage(product: Product, records: LogRecords) -> tuple[tuple[str, str], ...]:
+    """Each item DTAC 2.0 asks the report to cover, with the report's section that does."""
+    residual = [h for h in records.hazards if h.residual]
+    transferred = [c for c in records.controls if c.transferred]
+    needing_action = [c for c in records.controls if c.kind in USER_ACTION_KINDS]
+    unverified = [c for c in records.controls if c.status != "verified" and not c.transferred]
+    above = [h for h in residual if h.residual and h.residual.rating >= SERIOUS_RATING]
+    return (
+        ("Scope", "Purpose and scope; system description and intended use."),
+        ("Clinical risk management approach", "Clinical risk management system and team; "
+         "hazard identification method."),
+        ("Hazard assessment", f"{len(records.hazards)} hazards with {len(records.controls)} "
+         "controls: summary of hazards by residual risk; the safety argument."),
+        ("Test summary", "Test summary: the test reports and CI runs recorded as evidence."),
+        ("Known test issues and defects", f"{len(unverified)} controls not yet verified: "
+         "outstanding issues and actions."),
+        ("Hazards needing user or commissioner action", f"{len(needing_action)} controls by "
+         "training, business process or information for safety, and "
+         f"{len(transferred)} transferred: controls the deploying organisation must put in "
+         "place."),
+        ("Risk scheme declared", f"The {NHS_EXAMPLE_SCHEME.name}, in the Clinical Risk "
+         "Management Plan."),
+        ("Residual risks", f"{len(residual)} hazards with a residual rating: summary of "
+         "hazards by residual risk."),
+        ("Hazards and risks transferred", f"{len(transferred)} controls transferred to the "
+         "deploying organisation."),
+        ("Hazards not reduced as low as reasonably practicable", f"{len(above)} hazards with "
+         f"residual rating {SERIOUS_RATING} or above, each in full with its acceptance."),
+    )  # fmt: skip
+
+
+# Controls that work only if the users or the deploying organisation act on them.
+USER_ACTION_KINDS = frozenset({"training", "business_process", "information"})
+
+
+def _test_summary(product: Product, release: Release | None) -> Section:
+    """The test reports and CI runs recorded as evidence, each at its latest version for
+    ``release`` (or for any release), with who reviewed it."""
+    rows = []
+    artefacts = Artefact.objects.filter(
+        product=product, kind__in=[ArtefactKind.TEST_REPORT, ArtefactKind.CI_RUN]
+    ).prefetch_related("versions__reviewed_by")
+    for artefact in artefacts:
+        versions = [
+            v for v in artefact.versions.all() if v.release_id in (None, release and release.pk)
+        ]
+        if not versions:
+            continue
+        latest = versions[-1]
+        reviewed = (
+            f"Reviewed by {person_name(latest.reviewed_by)} on {long_date(latest.reviewed_at)}"
+            if latest.reviewed_by and latest.reviewed_at
+            else "Not reviewed"
+        )
+        rows.append(
+            (f"{artefact.reference} {artefact.title}", artefact.get_kind_display(),
+             latest.label or f"Version {latest.number}", reviewed)
+        )  # fmt: skip
+    return Section(
+        "Test summary",
+        [
+            Table(
+                ("Evidence", "Kind", "Version", "Review"),
+                tuple(rows),
+                caption="Functional and non-functional testing recorded as evidence",
+                empty="No test report or CI run is recorded as evidence.",
+            )
+        ],
+    )
 
 
 # --- shared --------------------------------------------------------------------------------

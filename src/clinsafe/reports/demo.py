@@ -15,9 +15,10 @@ from clinsafe.reports.models import ComplianceStatus
 
 # Parts of the demo's process that are only partly in place, as a real team's would be.
 PARTLY = {
-    "2.1.3": "The yearly review of the process is scheduled; the last one was 14 months ago.",
-    "7.1.1": "Incidents are reported by email to the CSO; the incident log is being set up.",
+    "2.6.1": "The yearly review of the process is scheduled; the last one was 14 months ago.",
+    "7.2.1": "Users report concerns by email to the CSO; an in-product form is being built.",
 }
+THIRD_PARTY = ("2.5.1", "2.5.2")
 
 
 def approve_plan(product: Product, cso: User, password: str) -> None:
@@ -37,11 +38,12 @@ def assess_compliance(release: Release, cso: User, password: str) -> None:
         else:
             answers[r.clause] = {"status": ComplianceStatus.COMPLIANT,
                                  "evidence": f"{r.evidence.value} in clinsafe."}  # fmt: skip
-    answers["8.1.1"] = {
-        "status": ComplianceStatus.COMPLIANT if release.product.third_party_products
-        else ComplianceStatus.NOT_APPLICABLE,
-        "evidence": f"{Evidence.REPORT.value}: third-party products section.",
-    }  # fmt: skip
+    for clause in THIRD_PARTY:
+        answers[clause] = {
+            "status": ComplianceStatus.COMPLIANT if release.product.third_party_products
+            else ComplianceStatus.NOT_APPLICABLE,
+            "evidence": f"{Evidence.REPORT.value}: third-party products section.",
+        }  # fmt: skip
     services.assess_compliance(actor=cso, release=release, answers=answers)
     services.sign_compliance(actor=cso, release=release, password=password)
 

@@ -22,10 +22,9 @@ class ComplianceForm(NHSForm):
         super().__init__(*args, **kwargs)
         for requirement in REQUIREMENTS:
             self.fields[f"status_{requirement.clause}"] = forms.ChoiceField(
-                label=f"{requirement.clause} {requirement.title}",
+                label=requirement.label,
                 choices=ComplianceStatus.choices,
                 widget=forms.RadioSelect,
-                help_text=requirement.text,
             )
             self.fields[f"evidence_{requirement.clause}"] = forms.CharField(
                 label=f"Evidence for {requirement.clause}",

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from clinsafe.audit.models import EventType
-from clinsafe.audit.services import display_name, record_event
+from clinsafe.audit.services import record_event
+from clinsafe.core.formats import person_name
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.progress import Progress
 from clinsafe.gate.evaluation import evaluate
@@ -161,7 +162,7 @@ def keep_issued(
         sha256=hashlib.sha256(content).hexdigest(),
         issued_at=timezone.now(),
         issued_by=actor,
-        issued_by_name=display_name(actor),
+        issued_by_name=person_name(actor),
     )
     record_event(
         EventType.DOCUMENT_ISSUED,

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from clinsafe.core.formats import person_name
 from clinsafe.gate.models import Signed, SignOff
 from clinsafe.hazards.models import Hazard, RiskEstimate
 from clinsafe.products.models import Product, Release
@@ -100,6 +101,10 @@ class ComplianceAssessment(models.Model):
     # Clause to {"status": ComplianceStatus, "evidence": text}.
     answers: models.JSONField[Any] = models.JSONField(default=dict)
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # An assessment answered against clinsafe's earlier 21-row list keeps those answers as
+    # they stood, and a note of which clause of DCB0129 v4.2 each was carried to.
+    earlier_answers: models.JSONField[Any] = models.JSONField(default=dict, blank=True)
+    renumbering_note = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:
@@ -192,7 +197,7 @@ class RatingMismatch(models.Model):
     @property
     def decided_by_name(self) -> str:
         who = self.decided_by
-        return (who.get_full_name() or who.get_username()) if who else ""
+        return person_name(who)
 
     def __str__(self) -> str:
         return f"{self.hazard.reference} {self.stage}: stated {self.stated}, matrix {self.computed}"

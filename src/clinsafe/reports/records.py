@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from clinsafe.audit.services import display_name
-from clinsafe.core.formats import long_date
+from clinsafe.core.formats import long_date, person_name
 from clinsafe.gate.evaluation import HazardLog, hazard_log
 from clinsafe.gate.models import RiskAcceptance
 from clinsafe.hazards.models import Control, Hazard, HazardStatus, RiskEstimate, Stage
@@ -148,7 +147,7 @@ def read_log(product: Product) -> LogRecords:
             clinical_context=h.clinical_context,
             status=h.status,
             status_reason=h.status_reason,
-            owner=display_name(h.owner) if h.owner else h.owner_name,
+            owner=person_name(h.owner) if h.owner else h.owner_name,
             raised_on=h.created_at,
             initial=estimates.get((h.pk, Stage.INITIAL)),
             residual=estimates.get((h.pk, Stage.RESIDUAL)),
@@ -206,7 +205,7 @@ def _control_row(control: Control) -> ControlRow:
         status=control.status,
         verification_evidence=control.verification_evidence,
         verification_link=control.verification_link,
-        owner=display_name(control.owner) if control.owner else control.owner_name,
+        owner=person_name(control.owner) if control.owner else control.owner_name,
         hazards=sorted(h.reference for h in control.hazards.all() if not h.is_withdrawn),
         file_reference=control.file_reference,
     )

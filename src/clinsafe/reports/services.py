@@ -175,13 +175,10 @@ def _clean_answers(answers: dict[str, dict[str, str]]) -> dict[str, dict[str, st
         evidence = (answer.get("evidence") or "").strip()
         if status not in ComplianceStatus.values:
             errors[requirement.clause] = (
-                f"{requirement.clause} {requirement.title}: choose compliant, partly, not "
-                "compliant or not applicable."
+                f"{requirement.label}: choose compliant, partly, not compliant or not applicable."
             )
         elif status != ComplianceStatus.NOT_APPLICABLE and not evidence:
-            errors[requirement.clause] = (
-                f"{requirement.clause} {requirement.title}: give the evidence, or a link to it."
-            )
+            errors[requirement.clause] = f"{requirement.label}: give the evidence, or a link to it."
         elif len(evidence) > MAX_EVIDENCE:
             errors[requirement.clause] = (
                 f"{requirement.clause}: the evidence may be at most {MAX_EVIDENCE} characters."

@@ -276,7 +276,10 @@ def _evidence_hints(request: HttpRequest, product: Product) -> dict[str, str]:
         Evidence.REPORT: reverse("documents", args=[product.slug]),
         Evidence.RELEASE: reverse("release-list", args=[product.slug]),
         Evidence.HEALTH: reverse("product-health", args=[product.slug]),
+        # Each record's history is on its page; the hazard log leads to them all.
         Evidence.AUDIT: reverse("hazard-log", args=[product.slug]),
+        Evidence.INCIDENTS: reverse("incident-log", args=[product.slug]),
+        Evidence.CHANGES: reverse("change-list", args=[product.slug]),
     }
     return {
         r.clause: f"{r.evidence.value}: {request.build_absolute_uri(pages[r.evidence])}"
