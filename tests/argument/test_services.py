@@ -122,7 +122,7 @@ def test_doubts_stay_on_record_and_are_settled_by_clinicians(cso, tom, sam, prod
                                     node_id=doubt.id, status="accepted as residual",
                                     rationale="Night use is under 2%; the ward checks "
                                     "cover it.")  # fmt: skip
-    assert (settled.status, settled.accepted_by) == ("accepted as residual", "Priya Shah (priya)")
+    assert (settled.status, settled.accepted_by) == ("accepted as residual", "Priya Shah")
     event = AuditEvent.objects.get(event_type="argument.doubt_settled")
     assert event.data["changes"] == {"status": ["open", "accepted as residual"]}
     assert event.reason == "Night use is under 2%; the ward checks cover it."
@@ -150,7 +150,7 @@ def test_evidence_is_suspect_once_its_artefact_changes_after_review(cso, tom, sa
     argument.record_artefact_content(actor=sam, version=version, content=b"p95 900ms")
     [suspect] = findings(product, "suspect-evidence")
     assert suspect.message == (
-        "Evidence Sn1 (AR-001 v1, Load test) has changed since Tom Okafor (tom) reviewed it."
+        "Evidence Sn1 (AR-001 v1, Load test) has changed since Tom Okafor reviewed it."
     )
     argument.review_artefact_version(actor=tom, version=version)
     assert findings(product, "suspect-evidence") == []
@@ -171,8 +171,9 @@ def test_the_gate_waits_for_the_argument_and_is_blocked_by_its_errors(cso, tom, 
     blocked = rule(release)
     assert blocked["outcome"] == "blocked"
     assert blocked["message"].startswith(
-        "The argument put forward for 2.4.0 has 2 errors: G-H-001 (undeveloped): Claim G-H-001 "
-        "still needs support in the argument put forward for the release."
+        "The argument put forward for 2.4.0 has 2 errors: Claim G-H-001 (“The residual risk of "
+        "H-001 (Dose shown in the wrong unit) is acceptable.”) still needs support in the "
+        "argument put forward for the release."
     )
     assert gate_report(release)["decision"] == "blocked"
     argue_for(release, cso, tom)

@@ -23,7 +23,9 @@ def test_the_argument_page_draws_the_diagram_outline_and_findings(cso, sam, prod
     assert "Wrong &lt;b&gt;patient&lt;/b&gt;" in page
     assert "<b>patient</b>" not in page
     assert "0 of 0 doubts eliminated" in page
-    assert "hazard-uncovered" in page
+    # Each finding names its check in words, never by its code.
+    assert "Every hazard is addressed by a fully developed claim" in page
+    assert "hazard-uncovered" not in page
 
 
 def test_a_node_is_added_edited_and_linked_from_the_pages(cso, sam, product):

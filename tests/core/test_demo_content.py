@@ -21,8 +21,10 @@ def test_the_demo_has_a_release_in_each_state_of_the_gate(demo_data):
     }
     argument = next(r for r in reports["2.5.0"]["rules"] if r["code"] == "argument")
     assert argument["outcome"] == "blocked"
-    assert "D2 (open-doubt)" in argument["message"]
-    assert "Sn1 (stale-evidence)" in argument["message"]
+    # In words: each node with its text, and no check's code.
+    assert "Doubt D2 (“The redesigned discharge reconciliation screen" in argument["message"]
+    assert "Evidence Sn1 (“System test report ST-24-017" in argument["message"]
+    assert "open-doubt" not in argument["message"]
     assert reports["2.3.0"]["approved_by_override"] is True
     assert reports["2.3.0"]["blocks"][0]["open"] is True
 

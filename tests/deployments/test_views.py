@@ -81,7 +81,7 @@ def test_the_executive_signs_the_residual_risks_with_a_password(deployment, ed):
     response = client.post(url(deployment, "accept-risks/"),
                            {"statement": "Accepted.", "password": PASSWORD})  # fmt: skip
     assert response.status_code == 302
-    assert "Ed Stone (ed) on" in client.get(url(deployment)).content.decode()
+    assert "Ed Stone on" in client.get(url(deployment)).content.decode()
 
 
 def test_an_incident_at_the_deployment_is_forwarded_from_its_page(deployment, ren, product):

@@ -49,7 +49,7 @@ def test_a_release_its_argument_blocks_exits_1_saying_what_is_missing(server):
     assert out.splitlines()[0] == "demo-eprescribing 2.5.0: BLOCKED"
     assert (
         "[STOP] The safety argument put forward for the release has no errors: The argument "
-        "put forward for 2.5.0 has 2 errors: D2 (open-doubt)"
+        "put forward for 2.5.0 has 2 errors: Doubt D2 (“The redesigned discharge"
     ) in out
     assert "[TODO] A current CSO sign-off: The CSO has not signed off this release." in out
 

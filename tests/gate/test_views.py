@@ -99,12 +99,12 @@ def test_an_override_is_shown_in_red_with_the_justification_and_reaches_the_cso(
     )
     assert response.status_code == 302
     page = logged_in(cso).get(PAGE).text
-    assert "Released over the CSO's block by Helen Ward (helen) on" in page
+    assert "Released over the CSO's block by Helen Ward on" in page
     assert 'class="nhsuk-error-summary clinsafe-override"' in page
     assert "<script>alert(1)</script>" not in page
     assert "Notifications <strong" in page
     notes = logged_in(cso).get("/notifications/").text
-    assert "Helen Ward (helen) overrode the release gate" in notes
+    assert "Helen Ward overrode the release gate" in notes
     assert Notification.objects.get(recipient=cso).read_at is not None
 
 
@@ -150,7 +150,7 @@ def test_the_review_page_shows_the_whole_hazard_and_what_changed_since_the_last_
     assert "Unit shown beside every dose" in page and "(Health IT design, proposed)" in page
     assert "Initial risk" in page and "Residual risk" in page
     assert "Changed since the review by Priya Shah on" in page
-    assert "Hazard edited</strong> by Tom Okafor (tom)" in page
+    assert "Hazard edited</strong> by Tom Okafor" in page
     assert "Ten-fold overdose." in page and "Potential clinical harm:" in page
 
 

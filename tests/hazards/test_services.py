@@ -37,7 +37,7 @@ class TestCreateHazard:
         assert second.raised_by == tom
         [event, _] = events(EventType.HAZARD_RAISED)
         assert event.subject_label == "H-001 Dose shown in the wrong unit"
-        assert event.actor_name == "Tom Okafor (tom)"
+        assert event.actor_name == "Tom Okafor"
         assert event.data["causes"] == ["Unit conversion bug"]
 
     def test_references_are_never_reused_after_a_withdrawal(self, product, tom):

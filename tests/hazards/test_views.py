@@ -103,7 +103,7 @@ class TestHazardPage:
         assert 'class="clinsafe-mark">Initial</span>' in html
         assert 'class="clinsafe-mark">Residual</span>' in html
         assert "C-001" in html and "One formatter" in html
-        assert "Risk assessed</strong> by Tom Okafor (tom)" in html
+        assert "Risk assessed</strong> by Tom Okafor" in html
 
     def test_user_text_is_escaped(self, product, tom):
         hazard = raise_hazard(product, tom, title="<script>alert(1)</script>", causes=["<b>x</b>"])

@@ -85,7 +85,7 @@ def test_authority_records_blocks_and_the_overrides_by_name(cso, helen, release)
     )
     judged = need(release.product, "authority")
     assert judged.evidence[1] == "Blocks issued in the period: 1."
-    assert judged.evidence[2].startswith("Blocks overridden: 1: 2.4.0 by Helen Ward (helen) on")
+    assert judged.evidence[2].startswith("Blocks overridden: 1: 2.4.0 by Helen Ward on")
 
 
 def test_recorded_time_and_process_reviews_are_evidence(cso, product, tom):

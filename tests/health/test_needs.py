@@ -106,7 +106,7 @@ def test_the_evidence_says_what_the_verdict_rests_on():
         releases=(ReleaseEngagement("2.0", date(2026, 6, 1), date(2026, 6, 1), date(2026, 6, 1)),),
     )
     assert need(late, "early_engagement").evidence == (
-        "2.0, released 01 Jun 2026: CSO first acted 0 days before. Signed off on release day.",
+        "2.0, released 1 June 2026: CSO first acted 0 days before. Signed off on release day.",
     )
     assert need(REAL, "understanding").evidence[0] == (
         "The CSO raised, reviewed or re-assessed 8 of 10 hazards (80%)."

@@ -57,7 +57,7 @@ def test_a_cso_records_time_from_the_page(demo):
         {"week_starting": "2026-11-16", "hours": "7.5", "note": "Hazard workshop"},
     )
     page = client.get("/products/demo-eprescribing/cso-health/").text
-    assert "Week of 16 Nov 2026: 7.5 h — Hazard workshop" in page
+    assert "Week of 16 November 2026: 7.5 h — Hazard workshop" in page
     assert (
         "Record your time"
         not in logged_in(demo["viewer"]).get("/products/demo-eprescribing/cso-health/").text

@@ -8,6 +8,7 @@ Errors block the release gate; warnings are shown to the CSO. Confidence is repo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -72,6 +73,11 @@ class Finding:
     node: str  # "" for the argument as a whole
     message: str
     action: str  # what to do about it
+
+    @property
+    def title(self) -> str:
+        """The check in words (the rule's code is for programs)."""
+        return RULES[self.rule].title
 
 
 @dataclass(frozen=True)
@@ -427,7 +433,7 @@ def _doubts(g: _Graph) -> Iterator[Finding]:
             yield _finding(
                 "open-doubt",
                 node.id,
-                f"Doubt {node.id} about {attacked} is {state}: {_short(node.text)}",
+                f"Doubt {node.id} about {attacked} is {state}.",
                 "Eliminate it with a claim or evidence that answers it, change the argument it "
                 "defeats, or, as CSO, accept it as residual with a rationale.",
             )
@@ -606,6 +612,28 @@ def _never_doubted(g: _Graph) -> Iterator[Finding]:
                 f"No doubt has ever been recorded against {node.kind} {node.id}.",
                 "Ask what would make it false, and record that as a defeater to answer.",
             )
+
+
+def spelt_out(message: str, argument: Argument) -> str:
+    """``message`` for a reader who does not have the diagram in front of them: each node
+    named in it is followed, the first time, by the start of its text."""
+    seen: set[str] = set()
+
+    def name(match: re.Match[str]) -> str:
+        word = match.group(0)
+        node = argument.by_id.get(word)
+        if node is None or word in seen:
+            return word
+        seen.add(word)
+        text = " ".join(node.text.split())
+        if len(text) > 80:
+            text = text[:80].rsplit(" ", 1)[0] + "…"
+        return f"{word} (“{text}”)"
+
+    return _WORD.sub(name, message)
+
+
+_WORD = re.compile(r"\w[\w-]*\w|\w")  # a node id is one such word: G1, Sn12, G-H-011
 
 
 def _short(text: str, limit: int = 120) -> str:

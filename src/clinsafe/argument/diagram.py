@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import textwrap
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from clinsafe.argument.checks import Report, Severity
@@ -59,16 +59,25 @@ def status(node: Node, report: Report) -> tuple[str, str]:
     return "ok", "No findings"
 
 
-def dot_source(argument: Argument, report: Report, url: Callable[[str], str]) -> str:
+def dot_source(
+    argument: Argument,
+    report: Report,
+    url: Callable[[str], str],
+    *,
+    prefix: str = "gsn",
+    focus: str = "",
+) -> str:
+    """The diagram in DOT. Element ids start with ``prefix``, so several diagrams can share
+    a page; the ``focus`` node is drawn with a heavy border."""
     lines = [
         "digraph argument {",
-        '  graph [rankdir=TB nodesep=0.3 ranksep=0.5 fontname="DejaVu Sans"];',
+        f'  graph [id={_quote(prefix)} rankdir=TB nodesep=0.3 ranksep=0.5 fontname="DejaVu Sans"];',
         '  node [fontname="DejaVu Sans" fontsize=10 margin="0.12,0.06"];',
         '  edge [fontname="DejaVu Sans" fontsize=9];',
     ]
-    for node in argument.nodes:
+    for number, node in enumerate(argument.nodes, 1):
         colour, words = status(node, report)
-        head = node.id + (f" ({node.kind.label})" if node.kind != Kind.CLAIM else "")
+        head = node.id + (f" · {node.kind.label}" if node.kind != Kind.CLAIM else "")
         if node.kind == Kind.CLAIM and node.hazard:
             head += f" · {node.hazard}"
         # Circles grow with their text squared: evidence shows a short label.
@@ -77,19 +86,29 @@ def dot_source(argument: Argument, report: Report, url: Callable[[str], str]) ->
         label = f"{head}\n{body}\n[{words}]"
         lines.append(
             f"  {_quote(node.id)} [{SHAPES[node.kind]} fillcolor={_quote(FILLS[colour])} "
-            f"label={_quote(label)} URL={_quote(url(node.id))} "
-            f"tooltip={_quote(f'{node.id}: {words}')}];"
+            f"label={_quote(label)} URL={_quote(url(node.id))} id={_quote(f'{prefix}-n{number}')} "
+            f"tooltip={_quote(f'{node.id}: {words}')}{' penwidth=3' if node.id == focus else ''}];"
         )
-    for edge in argument.edges:
+    for number, edge in enumerate(argument.edges, 1):
         if edge.source in argument.by_id and edge.target in argument.by_id:
-            lines.append(f"  {_quote(edge.source)} -> {_quote(edge.target)} [{EDGES[edge.link]}];")
+            lines.append(
+                f"  {_quote(edge.source)} -> {_quote(edge.target)} "
+                f"[{EDGES[edge.link]} id={_quote(f'{prefix}-e{number}')}];"
+            )
     lines.append("}")
     return "\n".join(lines)
 
 
-def render_svg(argument: Argument, report: Report, url: Callable[[str], str]) -> str:
+def render_svg(
+    argument: Argument,
+    report: Report,
+    url: Callable[[str], str],
+    *,
+    prefix: str = "gsn",
+    focus: str = "",
+) -> str:
     """The diagram as an SVG element for a page (no XML prolog)."""
-    svg = _dot(dot_source(argument, report, url), "svg").decode()
+    svg = _dot(dot_source(argument, report, url, prefix=prefix, focus=focus), "svg").decode()
     return svg[svg.index("<svg") :]
 
 
@@ -112,6 +131,127 @@ def _dot(source: str, output_format: str, *options: str) -> bytes:
     if result.returncode != 0:
         raise DiagramUnavailable(f"Graphviz could not draw the argument: {result.stderr.decode()}")
     return result.stdout
+
+
+def neighbourhood(argument: Argument, node_id: str) -> Argument:
+    """``node_id`` with its neighbours, for the view that focuses on one node: what it
+    supports and what supports it, its context, and the doubts about it (and theirs)."""
+    near = {node_id}
+    for edge in argument.edges:
+        if node_id in (edge.source, edge.target):
+            near.update((edge.source, edge.target))
+    return _only(argument, near)
+
+
+# Nodes a printed diagram can set side by side on a landscape A4 page with its text still
+# readable (about 8 pt): a page's claims are chosen so their lowest rows fit.
+ACROSS_A_PAGE = 7
+
+
+@dataclass(frozen=True)
+class Piece:
+    """Part of the argument drawn on a page of its own."""
+
+    title: str
+    argument: Argument
+
+
+def pieces(argument: Argument) -> list[Piece]:
+    """The argument in pieces a printed page can hold: its top (the top claims with their
+    strategies and context), then the claims under each top claim and under each of its
+    strategies, a few at a time, each with everything beneath it and the doubts about it."""
+    below = _below(argument)
+    doubts: dict[str, list[str]] = {}
+    for e in argument.edges:
+        if e.link == Link.CHALLENGES:
+            doubts.setdefault(e.target, []).append(e.source)
+    tops = _tops(argument)
+    top: set[str] = set()
+    for node in tops:
+        for near in (node.id, *below[node.id]):
+            top.update((near, *doubts.get(near, ())))
+    result = [Piece("The top of the argument", _only(argument, top))]
+    for node in tops:
+        branches = [node, *(argument.by_id[b] for b in below[node.id]
+                            if argument.by_id[b].kind == Kind.STRATEGY)]  # fmt: skip
+        for branch in branches:
+            claims = [c for c in below[branch.id] if argument.by_id[c].kind == Kind.CLAIM]
+            for group in _pages(claims, below, doubts):
+                shown = {branch.id, *_context(argument, branch.id), *doubts.get(branch.id, ())}
+                for claim in group:
+                    shown.update(_beneath(claim, below, doubts))
+                result.append(Piece(_piece_title(argument, branch, group), _only(argument, shown)))
+    return result
+
+
+def _pages(
+    claims: list[str], below: dict[str, list[str]], doubts: dict[str, list[str]]
+) -> Iterator[list[str]]:
+    """``claims`` in runs whose nodes at the foot (those with nothing beneath) fit across a
+    page; a claim too wide for any page has one to itself."""
+    group: list[str] = []
+    across = 0
+    for claim in claims:
+        beneath = _beneath(claim, below, doubts)
+        width = max(1, sum(1 for n in beneath if not below.get(n)))
+        if group and across + width > ACROSS_A_PAGE:
+            yield group
+            group, across = [], 0
+        group.append(claim)
+        across += width
+    if group:
+        yield group
+
+
+def _piece_title(argument: Argument, branch: Node, group: list[str]) -> str:
+    hazards = [argument.by_id[c].hazard for c in group if argument.by_id[c].hazard]
+    what = f"hazards {hazards[0]} to {hazards[-1]}" if len(hazards) > 1 else (
+        f"hazard {hazards[0]}" if hazards else f"claims {group[0]} to {group[-1]}"
+        if len(group) > 1 else f"claim {group[0]}"
+    )  # fmt: skip
+    return f"{branch.id} {_short(branch.text, 80).rstrip('.')}: {what}"
+
+
+def _tops(argument: Argument) -> list[Node]:
+    supported = {e.target for e in argument.edges if e.link == Link.SUPPORTED_BY}
+    challengers = {e.source for e in argument.edges if e.link == Link.CHALLENGES}
+    return [
+        n for n in argument.of_kind(Kind.CLAIM) if n.id not in supported and n.id not in challengers
+    ]
+
+
+def _below(argument: Argument) -> dict[str, list[str]]:
+    """Each node's children by the links that point down the argument, in order."""
+    below: dict[str, list[str]] = {n.id: [] for n in argument.nodes}
+    for e in argument.edges:
+        if e.link != Link.CHALLENGES and e.source in below and e.target in below:
+            below[e.source].append(e.target)
+    return below
+
+
+def _context(argument: Argument, node_id: str) -> list[str]:
+    return [e.target for e in argument.edges
+            if e.source == node_id and e.link == Link.IN_CONTEXT_OF]  # fmt: skip
+
+
+def _beneath(node_id: str, below: dict[str, list[str]], doubts: dict[str, list[str]]) -> set[str]:
+    seen: set[str] = set()
+    work = [node_id]
+    while work:
+        current = work.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        work.extend(below.get(current, ()))
+        work.extend(doubts.get(current, ()))
+    return seen
+
+
+def _only(argument: Argument, ids: set[str]) -> Argument:
+    return Argument(
+        tuple(n for n in argument.nodes if n.id in ids),
+        tuple(e for e in argument.edges if e.source in ids and e.target in ids),
+    )
 
 
 @dataclass
@@ -142,12 +282,7 @@ def outline(argument: Argument, report: Report) -> tuple[list[OutlineItem], list
                 entry.children.append(item(argument.by_id[edge.source], Link.CHALLENGES))
         return entry
 
-    supported = {e.target for e in argument.edges if e.link == Link.SUPPORTED_BY}
-    challengers = {e.source for e in argument.edges if e.link == Link.CHALLENGES}
-    tops = [
-        n for n in argument.of_kind(Kind.CLAIM) if n.id not in supported and n.id not in challengers
-    ]
-    roots = [item(n, None) for n in tops]
+    roots = [item(n, None) for n in _tops(argument)]
     return roots, [n for n in argument.nodes if n.id not in shown]
 
 

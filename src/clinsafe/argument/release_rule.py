@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from clinsafe.argument.assessment import check_release
+from clinsafe.argument.checks import spelt_out
 from clinsafe.core.formats import long_date
 from clinsafe.gate.decision import Outcome, RuleOutcome
 from clinsafe.gate.evaluation import HazardLog, add_rule_source
@@ -30,7 +31,7 @@ def argument_rule(release: Release, log: HazardLog) -> Iterator[RuleOutcome]:
     assert snapshot is not None
     errors = report.errors
     if errors:
-        listed = " ".join(f"{e.node or 'Argument'} ({e.rule}): {e.message}" for e in errors[:SHOWN])
+        listed = " ".join(spelt_out(e.message, checked.argument) for e in errors[:SHOWN])
         more = f" …and {len(errors) - SHOWN} more." if len(errors) > SHOWN else ""
         yield RuleOutcome(
             "argument",

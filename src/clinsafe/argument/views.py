@@ -18,7 +18,7 @@ from clinsafe.argument import forms as argument_forms
 from clinsafe.argument import services
 from clinsafe.argument.assessment import Checked, check_release, check_working
 from clinsafe.argument.checks import RULES
-from clinsafe.argument.diagram import DiagramUnavailable, outline, render_svg
+from clinsafe.argument.diagram import DiagramUnavailable, neighbourhood, outline, render_svg
 from clinsafe.argument.graph import Kind
 from clinsafe.argument.gsn_yaml import ArgumentFileError, dump
 from clinsafe.argument.models import Artefact, ArtefactVersion
@@ -175,11 +175,20 @@ def node_detail(request: HttpRequest, slug: str, node_id: str) -> HttpResponse:
     if node is None:
         raise Http404(f"The argument has no node {node_id}.")
     graph = checked.argument
+
+    def focus(other: str) -> str:
+        return reverse("argument-node", args=[product.slug, other]) + "#neighbours"
+
+    try:
+        svg = render_svg(neighbourhood(graph, node_id), checked.report, focus, focus=node_id)
+    except DiagramUnavailable:
+        svg = ""  # the links table below says the same
     return product_page(
         request,
         "argument/node.html",
         product,
         node=node,
+        svg=svg,
         revision=checked.revision,
         findings=checked.report.for_node(node_id),
         rules=RULES,

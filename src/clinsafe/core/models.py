@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from clinsafe.core.formats import long_date
 from clinsafe.core.regulators import OTHER, REGULATORS
 from clinsafe.risk.acceptance import AcceptancePolicy
 
@@ -114,7 +115,7 @@ class Training(models.Model):
         ordering = ["-completed_on"]
 
     def __str__(self) -> str:
-        return f"{self.course} ({self.completed_on:%d %b %Y})"
+        return f"{self.course} ({long_date(self.completed_on)})"
 
 
 class AppointmentRole(models.TextChoices):

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 
+from clinsafe.core.formats import long_date
 from clinsafe.core.models import Organisation
 from clinsafe.gate.models import Signed
 
@@ -210,4 +211,4 @@ class InUseReview(models.Model):
         ordering = ["-held_on", "-id"]
 
     def __str__(self) -> str:
-        return f"In-use review of {self.deployment} on {self.held_on:%d %b %Y}"
+        return f"In-use review of {self.deployment} on {long_date(self.held_on)}"

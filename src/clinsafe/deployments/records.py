@@ -13,6 +13,7 @@ from typing import Any
 from django.utils import timezone
 
 from clinsafe.audit.chain import digest
+from clinsafe.core.formats import long_date
 from clinsafe.core.models import OrganisationKind
 from clinsafe.deployments.compare import Comparison, compare
 from clinsafe.deployments.models import (
@@ -65,7 +66,7 @@ def assurance_checks(bundle: SupplierBundle) -> list[Check]:
             "Schema and manifest",
             not altered,
             f"Checked against the bundle schema (format version {content['format_version']}) "
-            f"when imported on {bundle.imported_at:%d %b %Y}; "
+            f"when imported on {long_date(bundle.imported_at)}; "
             + (
                 f"the {', '.join(altered)} part no longer matches its manifest hash."
                 if altered

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+from clinsafe.core.wording import long_day
 from clinsafe.risk.acceptance import AcceptanceLevel, AcceptancePolicy
 
 
@@ -315,12 +316,6 @@ def signed_off(facts: ReleaseFacts) -> RuleOutcome:
         f"Signed off by {sign_off.signer} on {long_day(sign_off.signed_at)}, "
         f"{sign_off.signed_at:%H:%M}.",
     )
-
-
-def long_day(moment: datetime) -> str:
-    """2 December 2026: the one way dates are written for people (as core.formats does,
-    without Django, so the day is the one the moment carries)."""
-    return f"{moment.day} {moment:%B %Y}"
 
 
 def acceptance_gap(hazard: HazardFacts, policy: AcceptancePolicy) -> str:

@@ -13,6 +13,7 @@ from django.db.models import Max, Q, Sum
 from django.utils import timezone
 
 from clinsafe.core.cso import cso_position
+from clinsafe.core.formats import long_date
 from clinsafe.core.services import active_appointments
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, SignOff
 from clinsafe.hazards.models import Hazard, RiskEstimate
@@ -135,7 +136,7 @@ def health_facts(product: Product, start: date, end: date) -> HealthFacts:
         can_block=appointment.can_block_release,
         blocks=Block.objects.filter(release__in=releases, signer=cso, **in_period).count(),
         overrides=tuple(
-            f"{o.release.version} by {o.signer_name} on {o.signed_at:%d %b %Y}"
+            f"{o.release.version} by {o.signer_name} on {long_date(o.signed_at)}"
             for o in overrides.select_related("release")
             if o.overridden.get("blocks")
         ),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from clinsafe.core.formats import long_date
 from clinsafe.core.models import Organisation
 
 
@@ -30,7 +31,7 @@ class TimeRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.hours} h in the week of {self.week_starting:%d %b %Y}"
+        return f"{self.hours} h in the week of {long_date(self.week_starting)}"
 
 
 class ProcessReview(models.Model):
@@ -58,4 +59,4 @@ class ProcessReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Process review of {self.held_on:%d %b %Y}"
+        return f"Process review of {long_date(self.held_on)}"

@@ -14,6 +14,8 @@ from enum import StrEnum
 from statistics import median
 from typing import Any
 
+from clinsafe.core.wording import long_day
+
 
 class Status(StrEnum):
     SOUND = "sound"
@@ -177,7 +179,11 @@ def understanding(f: HealthFacts, t: Thresholds) -> Need:
         f"The CSO raised, reviewed or re-assessed {f.hazards_touched_by_cso} of {f.hazards} "
         f"hazards ({share:.0%}).",
         "Last CSO review of the hazard log: "
-        + (f"{days} days ago ({f.last_review_on:%d %b %Y})." if days is not None else "never."),
+        + (
+            f"{days} days ago ({long_day(f.last_review_on)})."
+            if f.last_review_on and days is not None
+            else "never."
+        ),
         f"Hazards never reviewed by a clinician: {f.hazards_never_reviewed}.",
     )
     rule = (
@@ -295,12 +301,14 @@ def process(f: HealthFacts, t: Thresholds) -> Need:
     evidence = (
         "Last review of the clinical risk management process: "
         + (
-            f"{f.last_process_review_on:%d %b %Y}."
+            f"{long_day(f.last_process_review_on)}."
             if f.last_process_review_on
             else "none recorded."
         ),
         "Next review due: "
-        + (f"{f.process_review_due_on:%d %b %Y}." if f.process_review_due_on else "not scheduled."),
+        + (
+            f"{long_day(f.process_review_due_on)}." if f.process_review_due_on else "not scheduled."
+        ),
     )
     rule = (
         f"DCB0129 asks for scheduled reviews of the process: sound when one was held in the "
@@ -393,7 +401,7 @@ def early_engagement(f: HealthFacts, t: Thresholds) -> Need:
         lead = (r.released_on - r.first_action_on).days if r.first_action_on else None
         leads.append(lead)
         evidence.append(
-            f"{r.version}, released {r.released_on:%d %b %Y}: "
+            f"{r.version}, released {long_day(r.released_on)}: "
             + (
                 f"CSO first acted {lead} days before."
                 if lead is not None

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
+from clinsafe.core.formats import long_date
 from clinsafe.core.models import Membership, Organisation
 from clinsafe.core.notifications import notify
 from clinsafe.core.permissions import Action, Actor, can, require, visible_organisations
@@ -415,7 +416,7 @@ def add_action(
         notify(
             [owner],
             subject=f"An action on incident {incident.reference} is yours",
-            message=f"{action.get_kind_display()} action on {incident}, due {due_on:%d %b %Y}: "
+            message=f"{action.get_kind_display()} action on {incident}, due {long_date(due_on)}: "
             f"{action.description}",
             link=incident_link(incident),
         )

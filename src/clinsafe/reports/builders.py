@@ -13,14 +13,16 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 
 from clinsafe.argument.assessment import check_release
-from clinsafe.argument.checks import RULES, Finding
+from clinsafe.argument.checks import Finding, Report, spelt_out
 from clinsafe.argument.diagram import (
     DiagramUnavailable,
     OutlineItem,
     outline,
+    pieces,
     render_png,
     render_svg,
 )
+from clinsafe.argument.graph import Argument, Kind
 from clinsafe.argument.models import Artefact, ArtefactKind
 from clinsafe.core.cso import CsoPosition, cso_position
 from clinsafe.core.formats import long_date, long_datetime, person_name
@@ -48,7 +50,8 @@ from clinsafe.reports.services import PlanStatus, compliance_of, plan_status
 from clinsafe.risk import NHS_EXAMPLE_SCHEME, Likelihood, Severity
 
 DRAFT = "Draft: generated live from the records"
-DIAGRAM_MAX_NODES = 60  # beyond this a diagram shrunk to an A4 page cannot be read
+# Beyond this many nodes the diagrams would run to dozens of pages: the outline stands in.
+DIAGRAM_MAX_NODES = 400
 SERIOUS_RATING = 3
 
 
@@ -213,60 +216,105 @@ def _argument_section(release: Release) -> Section:
             f"{len(checked.report.findings) - len(checked.report.errors)} warnings."
         )
     )
-    if len(checked.argument.nodes) > DIAGRAM_MAX_NODES:
-        section.add(
-            Paragraph(
-                f"The argument has {len(checked.argument.nodes)} nodes, too many to draw "
-                "legibly on a printed page: its diagram is on the argument's page in clinsafe. "
-                "The outline below gives every node."
-            )
-        )
-    else:
-        try:
-            svg = render_svg(checked.argument, checked.report, lambda node_id: "")
-            png = render_png(checked.argument, checked.report)
-            section.add(Figure(svg, png, "The argument in GSN."))
-        except DiagramUnavailable as error:
-            section.add(Paragraph(f"The diagram could not be drawn: {error}"))
-    roots, outside = outline(checked.argument, checked.report)
-    lines: list[str] = []
-
-    def walk(items: list[OutlineItem], prefix: str) -> None:
-        for number, item in enumerate(items, 1):
-            relation = f"{str(item.link).capitalize()}: " if item.link else ""
-            place = f"{prefix}{number}"
-            lines.append(
-                f"{place} {relation}{item.node.id} ({item.node.kind.label}) {item.node.text} "
-                f"[{item.words}]" + (" (given above)" if item.repeated else "")
-            )
-            if not item.repeated:
-                walk(item.children, f"{place}.")
-
-    walk(roots, "")
-    lines += [f"{n.id} ({n.kind.label}, outside the argument) {n.text}" for n in outside]
-    section.add(Items(tuple(lines)))
+    section.add(*_argument_diagrams(checked.argument, checked.report))
+    section.add(_argument_outline(checked.argument, checked.report))
     report = checked.report
     if report.findings:
-        # One row a rule, so a large argument's findings stay short; a lone finding in full.
+        # One row a check, so a large argument's findings stay short; a lone finding in full.
         by_rule: dict[str, list[Finding]] = {}
         for finding in report.findings:
             by_rule.setdefault(finding.rule, []).append(finding)
         section.add(
             Table(
-                ("Rule", "Severity", "Nodes", "Finding"),
+                ("Check", "Severity", "Where", "Finding"),
                 tuple(
                     (
-                        rule,
-                        str(found[0].severity),
-                        ", ".join(f.node or "the argument" for f in found),
-                        found[0].message if len(found) == 1 else RULES[rule].title,
+                        found[0].title,
+                        str(found[0].severity).capitalize(),
+                        ", ".join(f.node or "The argument as a whole" for f in found),
+                        spelt_out(found[0].message, checked.argument)
+                        if len(found) == 1
+                        else f"{len(found)} findings: see the outline above.",
                     )
-                    for rule, found in by_rule.items()
+                    for found in by_rule.values()
                 ),
                 caption="Findings of the checks",
             )
         )
     return section
+
+
+def _argument_diagrams(argument: Argument, report: Report) -> list[Paragraph | Figure]:
+    """The argument in GSN, a piece to a landscape page, so every node can be read."""
+    if len(argument.nodes) > DIAGRAM_MAX_NODES:
+        return [
+            Paragraph(
+                f"The argument has {len(argument.nodes)} nodes, too many to draw page by page: "
+                "its diagram is on the argument's page in clinsafe, and the outline below gives "
+                "every node."
+            )
+        ]
+    parts = pieces(argument)
+    try:
+        figures: list[Paragraph | Figure] = [
+            Figure(render_svg(p.argument, report, lambda node_id: "", prefix=f"gsn{number}"),
+                   render_png(p.argument, report), p.title, own_page=True)
+            for number, p in enumerate(parts, 1)
+        ]  # fmt: skip
+    except DiagramUnavailable as error:
+        return [Paragraph(f"The diagram could not be drawn: {error} The outline gives it all.")]
+    return [
+        Paragraph(
+            f"The argument is drawn in GSN on the {len(parts)} pages that follow: its top, then "
+            "the claims beneath it a few to a page, each with its evidence and the doubts "
+            "about it. Claims are rectangles, strategies parallelograms, evidence "
+            "circles, context rounded rectangles, doubts red dashed octagons."
+        ),
+        *figures,
+    ]
+
+
+def _argument_outline(argument: Argument, report: Report) -> Table:
+    """The argument as an indented table: each claim, strategy, context and doubt under what
+    it belongs to, with the evidence that supports it."""
+    roots, outside = outline(argument, report)
+    rows: list[tuple[str, str, str, str]] = []
+    levels: list[int] = []
+
+    def walk(items: list[OutlineItem], level: int) -> None:
+        for item in items:
+            node = item.node
+            if node.kind == Kind.EVIDENCE:
+                continue  # in its claim's evidence column
+            evidence = [c.node for c in item.children if c.node.kind == Kind.EVIDENCE]
+            rows.append(
+                (
+                    f"{node.id} {node.text}" + (" (given above)" if item.repeated else ""),
+                    node.kind.label,
+                    item.words,
+                    "\n".join(
+                        f"{e.id} {e.text}" + (f" ({e.artefact})" if e.artefact else "")
+                        for e in evidence
+                    )
+                    or "—",
+                )
+            )
+            levels.append(level)
+            if not item.repeated:
+                walk(item.children, level + 1)
+
+    walk(roots, 0)
+    for node in outside:
+        rows.append((f"{node.id} {node.text}", node.kind.label, "Not connected to the top claim",
+                     "—"))  # fmt: skip
+        levels.append(0)
+    return Table(
+        ("Claim", "Kind", "State", "Evidence"),
+        tuple(rows),
+        caption="The argument in outline: each part under the claim it belongs to",
+        empty="The argument is empty.",
+        levels=tuple(levels),
+    )
 
 
 def _summary_by_rating(records: LogRecords) -> Section:

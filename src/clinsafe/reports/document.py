@@ -36,6 +36,19 @@ class Table:
     caption: str = ""
     # Said instead of an empty table.
     empty: str = "None."
+    # How far each row's first cell is indented (an outline as a table); empty for none.
+    levels: tuple[int, ...] = ()
+
+    @property
+    def indented_rows(self) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """Each row with its level (at most `MAX_LEVEL`; 0 when the table has none)."""
+        levels = self.levels or (0,) * len(self.rows)
+        return tuple(
+            (min(level, MAX_LEVEL), row) for level, row in zip(levels, self.rows, strict=True)
+        )
+
+
+MAX_LEVEL = 8  # deeper rows are indented as far as this, so the text keeps its width
 
 
 @dataclass(frozen=True)
@@ -47,6 +60,8 @@ class Figure:
     svg: str
     png: bytes
     caption: str
+    # Drawn on a landscape page of its own, as large as the page allows.
+    own_page: bool = False
 
 
 Block = Paragraph | Items | Table | Figure

@@ -4,10 +4,12 @@ a DOCX (python-docx, with heading styles Word's navigation pane reads)."""
 from __future__ import annotations
 
 import io
+import struct
 
 from django.template.loader import render_to_string
 from docx import Document as Docx
 from docx.document import Document as DocxDocument
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -39,7 +41,7 @@ def to_docx(document: Document) -> bytes:
     for page in docx.sections:
         page.page_width, page.page_height = Mm(210), Mm(297)  # A4; python-docx starts at Letter
         page.left_margin = page.right_margin = Cm(2)
-        _page_number_footer(page.footer.paragraphs[0])
+        _page_number_footer(page.footer.paragraphs[0])  # later sections carry it on
     docx.add_heading(document.title, level=0)
     _table(docx, _cover_table(document), style="Table Grid")
     docx.add_heading("Signatures", level=1)
@@ -87,7 +89,22 @@ def _signature_table(document: Document) -> Table:
 def _section(docx: DocxDocument, heading: str, section: Section, level: int) -> None:
     docx.add_heading(heading, level=level)
     for block in section.blocks:
+        _turn_page(docx, landscape=isinstance(block, Figure) and block.own_page)
         _block(docx, block)
+    _turn_page(docx, landscape=False)
+
+
+def _turn_page(docx: DocxDocument, *, landscape: bool) -> None:
+    """A new A4 section turned the way the next block needs; a figure on a page of its own
+    after another starts a new landscape page."""
+    current = docx.sections[-1]
+    if current.orientation == (WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT):
+        if landscape:
+            docx.add_page_break()
+        return
+    page = docx.add_section(WD_SECTION.NEW_PAGE)
+    page.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    page.page_width, page.page_height = (Mm(297), Mm(210)) if landscape else (Mm(210), Mm(297))
 
 
 def _block(docx: DocxDocument, block: Block) -> None:
@@ -106,6 +123,13 @@ def _block(docx: DocxDocument, block: Block) -> None:
             _table(docx, block, style="Table Grid")
         else:
             docx.add_paragraph(block.empty)
+    elif isinstance(block, Figure) and block.own_page:
+        docx.add_paragraph(block.caption).runs[0].bold = True
+        if block.png:
+            width, height = _png_size(block.png)
+            # As large as a landscape page holds (25.7 by 15 cm within its margins).
+            fit = min(Cm(25.7) / width, Cm(15) / height)
+            docx.add_picture(io.BytesIO(block.png), width=int(width * fit))
     elif isinstance(block, Figure):
         if block.png:
             docx.add_picture(io.BytesIO(block.png), width=Cm(16))
@@ -123,12 +147,20 @@ def _table(docx: DocxDocument, table: Table, style: str) -> None:
         for cell, text in zip(grid.rows[0].cells, table.headers, strict=True):
             cell.text = text
             cell.paragraphs[0].runs[0].bold = True
-    for row, values in zip(grid.rows[has_headers:], table.rows, strict=True):
+    for row, (level, values) in zip(grid.rows[has_headers:], table.indented_rows, strict=True):
         for cell, text in zip(row.cells, values, strict=True):
             cell.text = text
             for paragraph in cell.paragraphs:
                 for run in paragraph.runs:
                     run.font.size = Pt(8.5)
+        if level:
+            for paragraph in row.cells[0].paragraphs:
+                paragraph.paragraph_format.left_indent = Mm(4 * level)
+
+
+def _png_size(png: bytes) -> tuple[int, int]:
+    """A PNG's width and height in pixels, from its header."""
+    return struct.unpack(">II", png[16:24])
 
 
 def _page_number_footer(paragraph: DocxParagraph) -> None:
