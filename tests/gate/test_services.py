@@ -9,7 +9,7 @@ from clinsafe.audit.models import AuditEvent
 from clinsafe.audit.services import verify_audit_trail
 from clinsafe.core.models import Notification
 from clinsafe.gate import services as gate
-from clinsafe.gate.evaluation import evaluate, gate_report
+from clinsafe.gate.evaluation import changes_since_issued, evaluate, gate_report
 from clinsafe.hazards import services as hazards
 from clinsafe.products import releases
 from clinsafe.products import services as products
@@ -206,6 +206,9 @@ def test_each_state_of_a_release_has_a_status_of_its_own(cso, tom, release, prod
     assert status(release) == "approved"
     hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version, title="Renamed")
     assert status(release) == "sign_off_stale"  # signed, then the records changed
+    assert gate_report(release)["changed_since_sign_off"] == [
+        f"{hazard.reference} Renamed: title from {hazard.title} to Renamed."
+    ]
     gate.block_release(actor=cso, release=release, password=PASSWORD, reasons="Wait.")
     assert status(release) == "blocked_by_cso"
 
@@ -216,8 +219,12 @@ def test_a_released_release_stays_released_whatever_changes_later(cso, tom, rele
     review_all(cso, release)
     sign_off(cso, release)
     release = gate.record_released(actor=cso, release=release)
+    assert changes_since_issued(release) == []
     hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version, title="Renamed")
     assert status(release) == "released"
+    assert changes_since_issued(release) == [
+        f"{hazard.reference} Renamed: title from {hazard.title} to Renamed."
+    ]
 
 
 @pytest.mark.parametrize("who", ["cso", "tom", "sam"])

@@ -6,9 +6,10 @@ import pytest
 from clinsafe.core.formats import long_date
 from clinsafe.core.models import Notification
 from clinsafe.gate import services as gate
+from clinsafe.hazards import services as hazards
 from clinsafe.products.models import Release
 from tests.conftest import PASSWORD, argue_for, logged_in
-from tests.gate.conftest import assessed, review_all
+from tests.gate.conftest import assessed, review_all, sign_off
 from tests.gate.test_services import JUSTIFICATION
 
 pytestmark = pytest.mark.django_db
@@ -77,6 +78,19 @@ def test_signing_off_in_the_browser_needs_the_password(cso, tom, release, produc
     right = client.post(f"{PAGE}sign-off/", {"statement": "Safe.", "password": PASSWORD})
     assert right.status_code == 302
     assert "The gate approves this release" in client.get(PAGE).text
+
+
+def test_a_stale_sign_off_says_what_changed_since_it_was_signed(cso, tom, release, product):
+    hazard = assessed(product, cso, initial=(1, 2), residual=(1, 1))
+    review_all(cso, release)
+    argue_for(release, cso, tom)
+    sign_off(cso, release)
+    hazards.edit_hazard(actor=tom, hazard=hazard, version=hazard.version,
+                        harm="Missed dose of insulin.")  # fmt: skip
+    page = logged_in(cso).get(PAGE).text
+    assert ">Sign-off out of date<" in page
+    assert "What changed since Priya Shah signed it off" in page
+    assert f"{hazard.reference} {hazard.title}: potential clinical harm" in page
 
 
 def test_sign_off_is_refused_until_the_reviews_are_done(cso, release, product):

@@ -5,13 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from clinsafe.gate.differences import item_changes
+
 
 @dataclass
 class Changes:
     """What the supplier added, changed and removed, by hazard or control reference."""
 
     added: list[dict[str, Any]] = field(default_factory=list)
+    # Each changed item with the names of its fields that changed (for programs) and the
+    # changes in words (for people): "status from open to controlled; description".
     changed: list[tuple[dict[str, Any], list[str]]] = field(default_factory=list)
+    described: list[tuple[dict[str, Any], str]] = field(default_factory=list)
     removed: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -45,6 +50,7 @@ def compare(before: dict[str, Any] | None, after: dict[str, Any]) -> Comparison:
             elif item != old[reference]:
                 fields = sorted(k for k in item if item.get(k) != old[reference].get(k))
                 result.changed.append((item, fields))
+                result.described.append((item, "; ".join(item_changes(old[reference], item))))
         result.removed = [item for reference, item in old.items() if reference not in new]
         return result
 

@@ -154,6 +154,11 @@ class GateSerializer(serializers.Serializer):
     rules = RuleSerializer(many=True)
     waiting_review = WaitingSerializer(many=True)
     sign_off = SignatureSerializer(allow_null=True)
+    changed_since_sign_off = serializers.ListField(
+        child=serializers.CharField(),
+        default=list,  # a report frozen before this was recorded has none
+        help_text="With the status sign_off_stale: what changed since the CSO signed, in words.",
+    )
     blocks = BlockSerializer(many=True)
     overrides = OverrideSerializer(many=True)
 

@@ -23,6 +23,7 @@ from clinsafe.gate.decision import (
     decide,
     review_needed,
 )
+from clinsafe.gate.differences import snapshot_changes
 from clinsafe.gate.models import AcceptedAs, Block, HazardReview, Override, RiskAcceptance, Signed
 from clinsafe.gate.snapshot import hazard_snapshot, hazard_snapshots, release_snapshot
 from clinsafe.hazards.models import ControlKind, Hazard, HazardStatus
@@ -206,6 +207,16 @@ def gate_report(release: Release, log: HazardLog | None = None) -> dict[str, Any
     return report(evaluate(release, log))
 
 
+def changes_since_issued(release: Release) -> list[str]:
+    """How the records now differ from what a released release issued, in words; the
+    release stays released whatever they say."""
+    if release.issued_snapshot is None:
+        return []
+    log = hazard_log(release.product)
+    current = release_snapshot(release, list(log.snapshots.values()))
+    return snapshot_changes(release.issued_snapshot, current)
+
+
 def gate_reports(releases: Iterable[Release]) -> dict[int, dict[str, Any]]:
     """The gate of each release, reading each product's hazard log once, for lists."""
     logs: dict[int, HazardLog] = {}
@@ -244,6 +255,12 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
                 for h in evaluation.waiting_review
             ],
             "sign_off": _manifest(evaluation.sign_off, current) if evaluation.sign_off else None,
+            # What the records changed since the CSO signed, once that made the sign-off stale.
+            "changed_since_sign_off": snapshot_changes(
+                evaluation.sign_off.snapshot, evaluation.snapshot
+            )
+            if evaluation.status == ReleaseStatus.SIGN_OFF_STALE
+            else [],
             "blocks": [
                 {
                     **_manifest(b, current),

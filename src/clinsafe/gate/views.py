@@ -22,7 +22,13 @@ from clinsafe.core.forms import run_service, submit
 from clinsafe.core.permissions import Action, require
 from clinsafe.gate import forms as gate_forms
 from clinsafe.gate import services
-from clinsafe.gate.evaluation import evaluate, gate_report, gate_reports, report
+from clinsafe.gate.evaluation import (
+    changes_since_issued,
+    evaluate,
+    gate_report,
+    gate_reports,
+    report,
+)
 from clinsafe.gate.models import Block
 from clinsafe.hazards.views import hazard_or_404, product_or_404, product_page
 from clinsafe.products import releases
@@ -104,6 +110,7 @@ def release_detail(request: HttpRequest, slug: str, version: str) -> HttpRespons
         release.product,
         release=release,
         gate=gate_report(release),
+        changes_since_issued=changes_since_issued(release),
         links=release.hazard_links.select_related("hazard"),
         history=history_of(release),
         open_blocks=release.blocks.filter(lifted_at__isnull=True),
