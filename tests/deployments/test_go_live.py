@@ -127,7 +127,7 @@ def test_a_newer_bundle_shows_the_changes_and_what_to_review_again(deployment, r
     shown = arrival(deployment, newer)
     assert [c["reference"] for c, fields in shown.comparison.controls.changed] == [reference]
     assert shown.review_again[0] == (
-        f"Decision on {reference} (accepted and implemented locally): the supplier changed the "
+        f"Decision on MF:{reference} (accepted and implemented locally): the supplier changed the "
         "control."
     )
     assert shown.review_again[-1] == "The supplier assurance record, for 2.5.0."

@@ -144,7 +144,7 @@ def test_the_assurance_checks_show_unaccepted_serious_hazards_and_altered_parts(
     assert not checks["Schema and manifest"].passed
     assert "hazard_log part no longer matches" in checks["Schema and manifest"].detail
     serious = checks["Hazards rated 3 or above have their residual risk accepted"]
-    assert not serious.passed and "not accepted: H-002" in serious.detail
+    assert not serious.passed and "not accepted: MF:H-002" in serious.detail
 
 
 def test_a_bundle_without_a_sign_off_or_report_fails_those_checks(bundle):

@@ -66,6 +66,19 @@ def test_the_local_cso_accepts_and_rejects_transferred_controls(deployment, rita
     assert "Supplier control" in body and "Controlled locally as" in body
 
 
+def test_the_suppliers_hazards_carry_its_mark_and_open_read_only(deployment, ren):
+    client = logged_in(ren)
+    log = client.get(url(deployment, "hazard-log/")).content.decode()
+    assert "MF:H-001</a> Dose in wrong unit" in log  # never taken for a local H-001
+    page = client.get(url(deployment, "supplier-hazards/H-001/"))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "<h1>MF:H-001 Dose in wrong unit</h1>" in body and "read-only" in body
+    assert "Initial risk</dt>" in body and "Rated " in body  # the whole hazard, as sent
+    assert client.post(url(deployment, "supplier-hazards/H-001/")).status_code == 405
+    assert client.get(url(deployment, "supplier-hazards/H-999/")).status_code == 404
+
+
 def test_a_reviewer_may_not_open_the_decision_form(deployment, ren):
     reference = transferred(deployment, WARD_LISTS)
     assert logged_in(ren).get(url(deployment, f"transfers/{reference}/")).status_code == 403

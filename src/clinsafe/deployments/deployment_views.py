@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from clinsafe.core.cso import cso_position
 from clinsafe.core.forms import NHSForm, run_service, submit
@@ -183,6 +183,30 @@ def deployment_hazard_log(request: HttpRequest, slug: str, pk: int) -> HttpRespo
             "local": local,
             "supplier": deployment.bundle.content["hazard_log"]["hazards"],
             "transfers": transfers(deployment),
+            "may": allowed_actions(request.user, deployment.organisation),
+        },
+    )
+
+
+@login_required
+@require_safe
+def supplier_hazard(request: HttpRequest, slug: str, pk: int, reference: str) -> HttpResponse:
+    """One of the supplier's hazards as its bundle gives it: read-only on this side."""
+    deployment = deployment_or_404(request, slug, pk)
+    log = deployment.bundle.content["hazard_log"]
+    hazard = next((h for h in log["hazards"] if h["reference"] == reference), None)
+    if hazard is None:
+        raise Http404(f"The supplier's bundle has no hazard {reference}.")
+    controls = [c for c in log["controls"] if c["reference"] in hazard["controls"]]
+    return render(
+        request,
+        "deployments/supplier_hazard.html",
+        {
+            "organisation": deployment.organisation,
+            "deployment": deployment,
+            "bundle": deployment.bundle,
+            "hazard": hazard,
+            "controls": controls,
             "may": allowed_actions(request.user, deployment.organisation),
         },
     )

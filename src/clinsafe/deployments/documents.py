@@ -93,7 +93,10 @@ def _transfers(deployment: Deployment) -> Section:
         d = t.decision
         said = (d.implementation or d.reasons) if d else ""
         local = d.local_hazard.reference if d and d.local_hazard else ""
-        rows.append((t.reference, t.control["description"], t.state, said, local))
+        rows.append(
+            (deployment.bundle.reference(t.reference), t.control["description"], t.state, said,
+             local)
+        )  # fmt: skip
     return Section(
         "Controls transferred by the supplier",
         [
@@ -131,7 +134,9 @@ def _residual_risks(deployment: Deployment) -> Section:
                 tuple(
                     (
                         "Local" if r["source"] == "local" else "Supplier",
-                        r["reference"],
+                        r["reference"]
+                        if r["source"] == "local"
+                        else deployment.bundle.reference(r["reference"]),
                         r["title"],
                         str(r["rating"] or "Not assessed"),
                     )

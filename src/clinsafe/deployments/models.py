@@ -53,6 +53,19 @@ class SupplierBundle(models.Model):
     def __str__(self) -> str:
         return f"{self.supplier_name} {self.product_name} {self.release_version}"
 
+    @property
+    def prefix(self) -> str:
+        """The mark the supplier's references carry here, so its H-003 (MF:H-003) is never
+        taken for the deployment's own H-003: the capitals of the product's first word
+        (MedsFlow: MF), or else its first two letters."""
+        word = "".join(c for c in (self.product_name.split() or ["X"])[0] if c.isalnum())
+        capitals = [c for c in word if c.isupper()]
+        return "".join(capitals[:3]) if len(capitals) >= 2 else word[:2].upper()
+
+    def reference(self, reference: str) -> str:
+        """A supplier's reference as the deploying side shows it: MF:H-003."""
+        return f"{self.prefix}:{reference}"
+
 
 class Deployment(models.Model):
     """A health organisation's deployment of a product version, its own safety subject under

@@ -100,7 +100,7 @@ def assurance_checks(bundle: SupplierBundle) -> list[Check]:
         )
     )
     serious = serious_hazards(content)
-    unaccepted = [h["reference"] for h in serious if not h.get("acceptance")]
+    unaccepted = [bundle.reference(h["reference"]) for h in serious if not h.get("acceptance")]
     checks.append(
         Check(
             f"Hazards rated {SERIOUS_RATING} or above have their residual risk accepted",
@@ -284,20 +284,21 @@ def arrival(deployment: Deployment, bundle: SupplierBundle) -> Arrival:
             verb = "changed" if transfer.reference in changed else "removed"
             decided = transfer.decision.get_decision_display().lower()
             items.append(
-                f"Decision on {transfer.reference} ({decided}): the supplier {verb} the control."
+                f"Decision on {bundle.reference(transfer.reference)} ({decided}): the supplier "
+                f"{verb} the control."
             )
             if transfer.decision.local_hazard:
                 items.append(
                     f"Local hazard {transfer.decision.local_hazard.reference}, raised when "
-                    f"{transfer.reference} was rejected."
+                    f"{bundle.reference(transfer.reference)} was rejected."
                 )
     items += [
-        f"New transferred control {c['reference']}: accept or reject it."
+        f"New transferred control {bundle.reference(c['reference'])}: accept or reject it."
         for c in comparison.controls.added
         if c["transferred_to_deploying_organisation"]
     ]
     items += [
-        f"Newly transferred {c['reference']}: accept or reject it."
+        f"Newly transferred {bundle.reference(c['reference'])}: accept or reject it."
         for c, fields in comparison.controls.changed
         if "transferred_to_deploying_organisation" in fields
         and c["transferred_to_deploying_organisation"]

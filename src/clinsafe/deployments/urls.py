@@ -11,6 +11,8 @@ urlpatterns = [
     path("deployments/new/", d.deployment_new, name="deployment-new"),
     path("deployments/<int:pk>/", d.deployment_detail, name="deployment-detail"),
     path("deployments/<int:pk>/hazard-log/", d.deployment_hazard_log, name="deployment-hazard-log"),
+    path("deployments/<int:pk>/supplier-hazards/<str:reference>/", d.supplier_hazard,
+         name="deployment-supplier-hazard"),
     path("deployments/<int:pk>/transfers/<str:reference>/", d.transfer_decide,
          name="deployment-transfer"),
     path("deployments/<int:pk>/assurance/", d.assurance_review, name="deployment-assurance"),

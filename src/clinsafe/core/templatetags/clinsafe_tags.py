@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 from django import template
@@ -35,6 +36,14 @@ def rating_tag(rating: int | None) -> str:
 
 register.filter("long_date", long_date)  # 2 December 2026, the one date format people read
 register.filter("long_datetime", long_datetime)
+
+
+@register.filter
+def supplier_ref(references: str | list[str], bundle: Any) -> str:
+    """A supplier's reference, or a list of them, with its mark: H-003 to MF:H-003."""
+    if isinstance(references, str):
+        return str(bundle.reference(references))
+    return ", ".join(bundle.reference(r) for r in references)
 
 
 @register.filter
