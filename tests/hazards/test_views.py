@@ -87,7 +87,22 @@ class TestHazardLog:
         generate_hazards(product, 10, author=tom)
         at_10 = queries_for_page()
         generate_hazards(product, 490, author=tom)
-        assert queries_for_page() == at_10 == 9
+        assert queries_for_page() == at_10 == 10
+
+    def test_a_reviewer_chooses_columns_and_density_and_they_are_kept(self, hazard, tom):
+        client = logged_in(tom)
+        default = client.get(log_url(hazard.product)).content.decode()
+        assert ">Residual risk<" in default and ">Causes<" not in default.split("<table")[1]
+        chosen = client.get(log_url(
+            hazard.product, "?view=1&columns=residual_severity&columns=causes&density=compact"
+        )).content.decode()  # fmt: skip
+        table = chosen.split("<table")[1]
+        assert "clinsafe-compact" in table
+        assert ">Residual severity<" in table and ">Causes<" in table
+        assert ">Residual risk<" not in table and ">Owner<" not in table
+        assert f">{hazard.causes[0]}</li>" in table
+        kept = client.get(log_url(hazard.product)).content.decode().split("<table")[1]
+        assert "clinsafe-compact" in kept and ">Causes<" in kept  # as last chosen
 
 
 class TestHazardPage:

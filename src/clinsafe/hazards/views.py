@@ -49,14 +49,22 @@ CARRIED_FILTERS = (
     "residual_assessed",
     "sort",
 )
-SORTABLE_COLUMNS = [
-    ("reference", "Ref"),
-    ("title", "Hazard"),
-    ("status", "Status"),
-    ("initial_rating", "Initial risk"),
-    ("residual_rating", "Residual risk"),
-    ("owner", "Owner"),
-]
+# Columns a person may show beside the reference and title, in the order shown, each with
+# the key it sorts by (or "").
+LOG_COLUMNS = {
+    "status": ("Status", "status"),
+    "initial_risk": ("Initial risk", "initial_rating"),
+    "initial_severity": ("Initial severity", ""),
+    "initial_likelihood": ("Initial likelihood", ""),
+    "residual_risk": ("Residual risk", "residual_rating"),
+    "residual_severity": ("Residual severity", ""),
+    "residual_likelihood": ("Residual likelihood", ""),
+    "causes": ("Causes", ""),
+    "owner": ("Owner", "owner"),
+    "file_reference": ("Reference in the imported file", ""),
+}
+DEFAULT_COLUMNS = ("status", "initial_risk", "residual_risk", "owner")
+DENSITIES = ("comfortable", "compact")
 
 
 # --- access helpers ----------------------------------------------------------------------
@@ -100,6 +108,7 @@ def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
     hazards = Hazard.objects.filter(product=product).with_current_risk().select_related("owner")
     filterset = HazardFilterSet(request.GET, queryset=hazards, request=request)
     page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    shown, density = _log_view(request, product)
     return product_page(
         request,
         "hazards/hazard_log.html",
@@ -110,10 +119,32 @@ def hazard_log(request: HttpRequest, slug: str) -> HttpResponse:
         owners=product.organisation.memberships.values_list("user__username", flat=True)
         .distinct()
         .order_by("user__username"),
-        columns=SORTABLE_COLUMNS,
+        columns=[(key, *LOG_COLUMNS[key]) for key in LOG_COLUMNS if key in shown],
+        choices=[(key, label) for key, (label, _sort) in LOG_COLUMNS.items()],
+        shown=shown,
+        density=density,
+        densities=DENSITIES,
         # Filters set elsewhere (matrix cell links, sorting) survive the filter form.
         carried=[(k, v) for k in CARRIED_FILTERS for v in request.GET.getlist(k)],
     )
+
+
+def _log_view(request: HttpRequest, product: Product) -> tuple[list[str], str]:
+    """The columns and density the person chose for the hazard log: from the form when it
+    was just sent (and kept in their session), else as they last chose, else the default,
+    with the imported file's reference for a log that came from a file."""
+    kept = request.session.get("hazard_log_view")
+    if "view" in request.GET:
+        kept = {
+            "columns": [c for c in request.GET.getlist("columns") if c in LOG_COLUMNS],
+            "density": request.GET.get("density") if request.GET.get("density") in DENSITIES
+            else DENSITIES[0],
+        }  # fmt: skip
+        request.session["hazard_log_view"] = kept
+    if kept:
+        return kept["columns"], kept["density"]
+    imported = product.hazards.exclude(file_reference="").exists()
+    return [*DEFAULT_COLUMNS, *(["file_reference"] if imported else [])], DENSITIES[0]
 
 
 @login_required
