@@ -4,6 +4,7 @@ from clinsafe.health import views
 
 urlpatterns = [
     path("products/<slug:slug>/cso-health/", views.product_health, name="product-health"),
+    path("products/<slug:slug>/needs-me/", views.needs_me, name="needs-me"),
     path("products/<slug:slug>/cso-health/time/", views.time_record, name="time-record"),
     path(
         "organisations/<slug:slug>/cso-health/",

@@ -22,6 +22,7 @@ from clinsafe.health.evidence import default_period, health_check
 from clinsafe.health.forms import PeriodForm, ProcessReviewForm, TimeForm
 from clinsafe.health.models import ProcessReview, TimeRecord
 from clinsafe.health.report import board_report
+from clinsafe.health.worklist import worklist
 
 
 def _period(request: HttpRequest) -> tuple[PeriodForm, tuple]:  # type: ignore[type-arg]
@@ -47,6 +48,14 @@ def product_health(request: HttpRequest, slug: str) -> HttpResponse:
             user=request.user.pk, organisation=product.organisation
         )[:8],
     )
+
+
+@login_required
+def needs_me(request: HttpRequest, slug: str) -> HttpResponse:
+    """The signed-in person's own work in the product."""
+    product = product_or_404(request, slug)
+    return product_page(request, "health/needs_me.html", product,
+                        work=worklist(request.user, product))  # fmt: skip
 
 
 @login_required
