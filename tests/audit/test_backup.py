@@ -1,6 +1,7 @@
 """`clinsafe backup` and `clinsafe restore`, run as an operator would, between two
 databases: the restored audit chain verifies and every record matches."""
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -102,3 +103,29 @@ def test_restore_with_another_audit_key_restores_nothing(backed_up, tmp_path):
     assert refused.returncode == 1
     assert "does not verify" in refused.stderr and "nothing was restored" in refused.stderr
     assert clinsafe("verify-audit").stdout.strip() == "All 0 audit events verify."
+
+
+def test_documents_queued_for_issuing_at_the_backup_are_queued_again_on_restore(
+    backed_up, tmp_path
+):
+    # A backup made while the worker had not yet issued a release's documents.
+    bundle = zipfile.ZipFile(backed_up)
+    manifest, data = json.loads(bundle.read("manifest.json")), records(backed_up)
+    issuing = next(r for r in data if r["model"] == "reports.documentissuing")
+    issuing["fields"]["state"] = "queued"
+    content = json.dumps(data).encode()
+    manifest["sha256"] = hashlib.sha256(content).hexdigest()
+    queued = tmp_path / "queued.zip"
+    with zipfile.ZipFile(queued, "w") as out:
+        out.writestr("manifest.json", json.dumps(manifest))
+        out.writestr("data.json", content)
+    target = tmp_path / "restored"
+    target.mkdir()
+    database(target)("restore", str(queued))
+    with sqlite3.connect(target / "db.sqlite3") as db:
+        tasks = db.execute(
+            "SELECT task_path, args_kwargs FROM django_tasks_database_dbtaskresult"
+        ).fetchall()
+    assert [(path, json.loads(args)["args"]) for path, args in tasks] == [
+        ("clinsafe.reports.issuing.issue_documents", [issuing["pk"]])
+    ]

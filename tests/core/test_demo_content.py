@@ -70,4 +70,4 @@ def test_the_demo_has_a_trust_deploying_the_product_from_its_suppliers_bundle(de
     shown = arrival(deployment, newer)
     assert shown.comparison.any
     accepted = next(t for t in transfers(deployment) if not t.rejected)
-    assert shown.review_again[0].startswith(f"Decision on {accepted.reference} (accepted")
+    assert shown.review_again[0].startswith(f"Decision on MF:{accepted.reference} (accepted")

@@ -84,7 +84,7 @@ def test_the_cso_accepts_reviews_and_signs_off_then_an_override_goes_on_the_reco
     page.get_by_label("Your password").fill("clinsafe-demo")
     page.get_by_role("button", name="Override and approve the release").click()
     banner = page.locator(".clinsafe-override").first
-    expect(banner).to_contain_text("Released over the CSO's block by Helen Ward (executive)")
+    expect(banner).to_contain_text("Released over the CSO's block by Helen Ward on")
     helen.shot("release-overridden")
 
     page = priya.go("/notifications/")
@@ -191,6 +191,29 @@ def tab_to(page, element_id, limit=60):
             return
         page.keyboard.press("Tab")
     raise AssertionError(f"#{element_id} cannot be reached with the Tab key")
+
+
+def test_the_argument_diagram_pans_and_zooms_from_the_keyboard_and_focuses_on_a_claim(login):
+    priya = login("cso")
+    page = priya.go(f"{P}/argument/")
+    viewer = page.locator("#argument-diagram")
+    level = page.locator("[data-zoom-level]").first
+    expect(level).to_have_text("Shown at 100%")  # readable size first, not squeezed to fit
+    viewer.focus()
+    page.keyboard.press("+")
+    expect(level).to_have_text("Shown at 125%")
+    page.keyboard.press("0")  # the whole diagram
+    expect(level).not_to_have_text(re.compile(r"Shown at (100|125)%"))
+    width = viewer.evaluate("v => v.querySelector('svg').getBoundingClientRect().width")
+    assert width <= viewer.evaluate("v => v.clientWidth") + 1
+    page.keyboard.press("1")
+    expect(level).to_have_text("Shown at 100%")
+    priya.shot("argument")
+    page.get_by_role("link", name=re.compile("^G-H-011")).first.click()
+    expect(page.get_by_role("heading", name="G-H-011 and its neighbours")).to_be_visible()
+    focus = page.locator("#neighbours-diagram svg")
+    expect(focus.locator("g.node")).to_have_count(5)  # S1, the claim, its doubt and evidence
+    priya.shot("argument-focus")
 
 
 def test_a_block_can_be_signed_with_the_keyboard_alone(login):

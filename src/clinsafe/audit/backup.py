@@ -10,6 +10,7 @@ import hashlib
 import json
 import zipfile
 from collections import Counter
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,16 @@ ACCOUNTS = ("auth.user", "auth.group")
 
 class BackupError(Exception):
     pass
+
+
+# The task queue is not in a bundle (its rows are the worker's, not records): each app that
+# leaves work on it registers a step that puts its unfinished work back once restored.
+RESTORE_STEPS: list[Callable[[], None]] = []
+
+
+def after_restore(step: Callable[[], None]) -> Callable[[], None]:
+    RESTORE_STEPS.append(step)
+    return step
 
 
 def models_in_bundle() -> list[Any]:
@@ -89,6 +100,8 @@ def restore_bundle(path: Path) -> dict[str, Any]:
                 "was restored. Is CLINSAFE_AUDIT_KEY the key of the server backed up?"
             )
         _reset_sequences()
+        for step in RESTORE_STEPS:
+            transaction.on_commit(step)
     return manifest
 
 

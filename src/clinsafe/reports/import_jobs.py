@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from clinsafe.audit.backup import after_restore
 from clinsafe.core.permissions import Action, Actor, require
 from clinsafe.core.progress import Progress
 from clinsafe.products.models import Product
@@ -92,6 +93,16 @@ def _run(job: ImportJob, progress: OnProgress) -> ImportJob:
         job.finished_at = timezone.now()
         job.save(update_fields=["state", "error", "outcome", "log_import", "finished_at"])
     return job
+
+
+@after_restore
+def requeue_imports() -> None:
+    """Imports queued, or cut off while running, when the backup was made start again on the
+    restored server (an import is all or nothing, so a cut-off one left nothing behind)."""
+    unfinished = ImportJob.objects.filter(state__in=[ImportState.QUEUED, ImportState.RUNNING])
+    for pk in unfinished.values_list("pk", flat=True):
+        ImportJob.objects.filter(pk=pk).update(state=ImportState.QUEUED)
+        import_job.enqueue(pk)
 
 
 @task()

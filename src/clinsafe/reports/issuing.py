@@ -16,6 +16,7 @@ from django.db.models import Max, Model
 from django.utils import timezone
 from django_tasks import task
 
+from clinsafe.audit.backup import after_restore
 from clinsafe.audit.models import EventType
 from clinsafe.audit.services import record_event
 from clinsafe.core.formats import person_name
@@ -40,6 +41,15 @@ def queue_release_documents(actor: User, release: Release, sign_off: SignOff) ->
         sign_off=sign_off, release=release, queued_at=timezone.now()
     )
     transaction.on_commit(lambda: issue_documents.enqueue(issuing.pk))
+
+
+@after_restore
+def requeue_issuing() -> None:
+    """Documents still queued when the backup was made are issued on the restored server."""
+    for pk in DocumentIssuing.objects.filter(state=IssuingState.QUEUED).values_list(
+        "pk", flat=True
+    ):
+        issue_documents.enqueue(pk)
 
 
 @task()
