@@ -39,14 +39,14 @@ def test_an_approved_release_exits_0_with_its_sign_off(server):
 def test_a_blocked_release_exits_1_with_the_csos_reasons(server):
     code, out, _err = gate(server, "2.4.1")
     assert code == 1
-    assert out.splitlines()[0] == "demo-eprescribing 2.4.1: BLOCKED"
+    assert out.splitlines()[0] == "demo-eprescribing 2.4.1: BLOCKED (Blocked by the CSO)"
     assert "[STOP] No open CSO block: Blocked by Priya Shah" in out
 
 
 def test_a_release_its_argument_blocks_exits_1_saying_what_is_missing(server):
     code, out, _err = gate(server, "2.5.0")
     assert code == 1
-    assert out.splitlines()[0] == "demo-eprescribing 2.5.0: BLOCKED"
+    assert out.splitlines()[0] == "demo-eprescribing 2.5.0: BLOCKED (Rules not met)"
     assert (
         "[STOP] The safety argument put forward for the release has no errors: The argument "
         "put forward for 2.5.0 has 2 errors: Doubt D2 (“The redesigned discharge"
@@ -58,7 +58,7 @@ def test_a_release_over_a_block_exits_0_and_says_it_was_overridden(server):
     code, out, _err = gate(server, "2.3.0")
     assert code == 0
     assert out.splitlines()[0] == (
-        "demo-eprescribing 2.3.0: APPROVED BY OVERRIDE (over the CSO's position)"
+        "demo-eprescribing 2.3.0: APPROVED BY OVERRIDE (over the CSO's position) (Released)"
     )
     assert "OVERRIDE by Helen Ward" in out
 

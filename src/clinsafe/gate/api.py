@@ -110,6 +110,9 @@ class RuleSerializer(serializers.Serializer):
     code = serializers.CharField()
     title = serializers.CharField()
     outcome = serializers.ChoiceField(choices=["passed", "pending", "blocked"])
+    outcome_label = serializers.CharField(
+        required=False, help_text="In words: Met, Still to be met, Stops the release."
+    )
     message = serializers.CharField()
     references = serializers.ListField(child=serializers.CharField())
 
@@ -146,6 +149,9 @@ class GateSerializer(serializers.Serializer):
     product = serializers.CharField()
     release = serializers.CharField()
     status = serializers.ChoiceField(choices=ReleaseStatus.choices)
+    status_label = serializers.CharField(
+        required=False, help_text="The status as people are told it: Sign-off out of date."
+    )
     decision = serializers.ChoiceField(choices=["approved", "pending", "blocked"])
     approved_by_override = serializers.BooleanField()
     message = serializers.CharField()

@@ -52,7 +52,9 @@ def describe(answer: dict[str, Any]) -> str:
     decision = answer["decision"].upper()
     if answer.get("approved_by_override"):
         decision = "APPROVED BY OVERRIDE (over the CSO's position)"
-    lines = [f"{answer['product']} {answer['release']}: {decision}", answer["message"], ""]
+    label = answer.get("status_label", "")
+    status = f" ({label})" if label and label.upper() != decision else ""  # which blocked, etc.
+    lines = [f"{answer['product']} {answer['release']}: {decision}{status}", answer["message"], ""]
     lines += [
         f"  [{SYMBOLS.get(rule['outcome'], rule['outcome'])}] {rule['title']}: {rule['message']}"
         for rule in answer["rules"]

@@ -21,6 +21,13 @@ class Outcome(StrEnum):
     PENDING = "pending"  # work to do before the release can be approved
     BLOCKED = "blocked"  # a stop: a CSO's block, or a risk that may not be carried
 
+    @property
+    def words(self) -> str:
+        """As people are told it: "blocked" alone would be taken for a CSO's block."""
+        return {"passed": "Met", "pending": "Still to be met", "blocked": "Stops the release"}[
+            self.value
+        ]
+
 
 class Decision(StrEnum):
     APPROVED = "approved"

@@ -235,6 +235,7 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
             "product": release.product.slug,
             "release": release.version,
             "status": evaluation.status,
+            "status_label": ReleaseStatus(evaluation.status).label,
             "decision": decision.decision,
             "approved_by_override": decision.override is not None,
             "message": decision.message,
@@ -245,6 +246,7 @@ def report(evaluation: Evaluation) -> dict[str, Any]:
                     "code": r.code,
                     "title": r.title,
                     "outcome": r.outcome,
+                    "outcome_label": Outcome(r.outcome).words,
                     "message": r.message,
                     "references": list(r.references),
                 }

@@ -29,6 +29,7 @@ from clinsafe.core.formats import long_date, long_datetime, person_name
 from clinsafe.core.models import Membership
 from clinsafe.deployments import documents as deployments
 from clinsafe.deployments.records import deployment_of
+from clinsafe.gate.decision import Outcome
 from clinsafe.gate.evaluation import evaluate, report
 from clinsafe.gate.models import Signed
 from clinsafe.hazards.models import HazardStatus
@@ -414,7 +415,7 @@ def _outstanding(records: LogRecords, gate: dict[str, Any]) -> Section:
             ),
             Table(
                 ("Gate rule", "Outcome", "What to do"),
-                tuple((r["title"], r["outcome"], r["message"]) for r in rules),
+                tuple((r["title"], Outcome(r["outcome"]).words, r["message"]) for r in rules),
                 caption="Release gate rules not met",
                 empty="Every gate rule is met.",
             ),
