@@ -159,7 +159,10 @@ class Piece:
 def pieces(argument: Argument) -> list[Piece]:
     """The argument in pieces a printed page can hold: its top (the top claims with their
     strategies and context), then the claims under each top claim and under each of its
-    strategies, a few at a time, each with everything beneath it and the doubts about it."""
+    strategies, a few at a time, each with everything beneath it and the doubts about it.
+    Nodes connected to no top claim are left to the outline, which lists them."""
+    if not argument.nodes:
+        return []
     below = _below(argument)
     doubts: dict[str, list[str]] = {}
     for e in argument.edges:

@@ -256,6 +256,8 @@ def _argument_diagrams(argument: Argument, report: Report) -> list[Paragraph | F
             )
         ]
     parts = pieces(argument)
+    if not parts:
+        return [Paragraph("The argument put forward is empty.")]
     try:
         figures: list[Paragraph | Figure] = [
             Figure(render_svg(p.argument, report, lambda node_id: "", prefix=f"gsn{number}"),
