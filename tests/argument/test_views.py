@@ -1,6 +1,7 @@
 """The argument pages, used as people would: Priya the CSO, Sam an engineer, Alex a viewer."""
 
 import pytest
+from django.urls import reverse
 
 from clinsafe.argument import services as argument
 from clinsafe.argument.services import argument_of
@@ -66,3 +67,19 @@ def test_a_bad_file_is_refused_on_the_import_page_with_each_line(cso, product):
     good = SimpleUploadedFile("a.yaml", GSN2X.encode())
     assert client.post(f"{PAGE}import/", {"file": good}).status_code == 302
     assert client.get(f"{PAGE}export.yaml").content.decode().startswith("G1:\n  text: The system")
+
+
+def test_a_node_whose_id_is_any_text_has_its_own_page(cso, product):
+    from clinsafe.argument.services import import_argument
+
+    odd = "Ziel/Sicherheit ü 1"
+    import_argument(actor=cso, product=product, text=(
+        f"'{odd}':\n  nodeType: Goal\n  text: Sicher.\n  supportedBy: [Sn1]\nSn1:\n  text: T.\n"
+    ))  # fmt: skip
+    client = logged_in(cso)
+    page = client.get(PAGE)
+    link = reverse("argument-node", args=[product.slug, odd])
+    assert link in page.text
+    node = client.get(link)
+    assert node.status_code == 200 and f"<h1>{odd}</h1>" in node.text
+    assert client.get(reverse("argument-node-edit", args=[product.slug, odd])).status_code == 200

@@ -3,7 +3,7 @@
 import pytest
 
 from clinsafe.argument.graph import DefeaterKind, DoubtStatus, Kind, to_document
-from clinsafe.argument.gsn_yaml import ArgumentFileError, dump, parse
+from clinsafe.argument.gsn_yaml import ArgumentFileError, dump, parse, parse_files
 
 GSN2X = """
 G1:
@@ -64,7 +64,13 @@ def test_export_then_import_gives_the_same_argument():
          ["line 3: G1.supportedBy names 'S9', which is not a node in the file"]),
         ("X1:\n  text: A\n", ["line 1: the type of X1 is unknown: start its id with G, S, Sn, "
                               "C, A, J or CG, or give nodeType"]),
-        ("G1:\n  supportedBy: []\n", ["line 1: G1 has no text"]),
+        ("G1:\n  text: A\n  undeveloped: true\n  supportedBy: [Sn1]\nSn1:\n  text: B\n",
+         ["line 3: G1 is marked undeveloped, but it is supported (supportedBy): it cannot be "
+          "both"]),
+        ("G1:\n  text: A\n  defeated: true\n",
+         ["line 3: G1 is marked defeated, but nothing challenges it"]),
+        ("module:\n  name: top\nmodule:\n  name: again\nG1:\n  text: A\n",
+         ["line 3: the module header is given twice; a file has one"]),
         ("G1:\n  text: A\n  residualRating: 9\n",
          ["line 3: G1.residualRating 9 is not a rating from 1 to 5"]),
         ("G1:\n  text: A\nG1:\n  text: B\n", ["line 3: node G1 is defined twice"]),
@@ -79,3 +85,36 @@ def test_a_file_that_is_not_a_valid_argument_is_refused_with_line_and_reason(tex
     with pytest.raises(ArgumentFileError) as refused:
         parse(text)
     assert [str(p) for p in refused.value.problems] == problems
+
+
+def test_the_rules_gsn_forbids_are_named_with_the_line():
+    with pytest.raises(ArgumentFileError) as refused:
+        parse("G1:\n  text: A\n  defeated: true\n  undeveloped: true\n  supportedBy: [Sn1]\n"
+              "Sn1:\n  text: B\n")  # fmt: skip
+    assert [(p.line, p.rule) for p in refused.value.problems] == [
+        (3, "defeated-unchallenged"), (4, "undeveloped-supported")
+    ]  # fmt: skip
+
+
+def test_any_text_is_an_id_and_a_node_may_be_given_by_its_id_alone():
+    long_id = "Ziel-über-die-Sicherheit/" + "x" * 150
+    argument = parse(
+        f"'{long_id}':\n  nodeType: Goal\n  supportedBy: [Sn1]\nSn1:\n  text: Tests.\n"
+    ).argument
+    assert [n.id for n in argument.nodes] == [long_id, "Sn1"]
+    assert argument.by_id[long_id].text == ""
+    with pytest.raises(ArgumentFileError, match="not a node id"):
+        parse(f"'{'x' * 201}':\n  nodeType: Goal\n")
+
+
+def test_one_argument_kept_in_several_files_links_across_them():
+    top = "module:\n  name: top\n  uses: [hazards]\nG1:\n  text: Safe.\n  supportedBy: [S1]\n"
+    hazards = "module:\n  name: hazards\nS1:\n  text: Over the hazards.\n"
+    parsed = parse_files([("top.yaml", top), ("hazards.yaml", hazards)])
+    assert [(e.source, e.target) for e in parsed.argument.edges] == [("G1", "S1")]
+    assert parsed.files == {"G1": "top.yaml", "S1": "hazards.yaml"}
+    with pytest.raises(ArgumentFileError) as refused:
+        parse_files([("top.yaml", top)])
+    assert [(p.file, p.line, p.rule) for p in refused.value.problems] == [
+        ("top.yaml", 3, "dangling-module"), ("top.yaml", 6, ""),  # and S1 is not there
+    ]  # fmt: skip

@@ -64,6 +64,9 @@ class Facts:
     controls: dict[str, str] = field(default_factory=dict)  # reference -> status
     release: str = ""  # the release the argument is checked for; "" for none
     for_release: bool = False  # a release's snapshot: nothing may be left undeveloped
+    # False for a file checked on its own, away from any hazard log or evidence records:
+    # the checks that read them are left out.
+    records: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,7 +155,8 @@ RULES: dict[str, Rule] = {
 def check(argument: Argument, facts: Facts) -> Report:
     """Every finding about ``argument`` against the records in ``facts``."""
     graph = _Graph(argument, facts)
-    findings = [f for check_ in CHECKS for f in check_(graph)]
+    checks = CHECKS if facts.records else tuple(c for c in CHECKS if c not in RECORD_CHECKS)
+    findings = [f for check_ in checks for f in check_(graph)]
     doubts = [n for n in argument.of_kind(Kind.DEFEATER) if n.id in graph.reachable]
     return Report(
         findings=tuple(findings),
@@ -655,3 +659,4 @@ CHECKS: tuple[Callable[[_Graph], Iterator[Finding]], ...] = (
     _hazard_claim_evidence,
     _never_doubted,
 )
+RECORD_CHECKS = (_hazards, _evidence)  # against the hazard log and the evidence recorded

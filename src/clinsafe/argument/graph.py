@@ -65,12 +65,15 @@ class Link(StrEnum):
     CHALLENGES = "challenges"
 
 
-# Which kinds each link may join. A claim or evidence that challenges a defeater is the
-# counter-argument that eliminates it.
+# Which kinds each link may join, as GSN v3 and its dialectic extension allow. A claim or
+# evidence that challenges a defeater is the counter-argument that eliminates it; a defeater
+# (a counter-claim) may itself be argued for, and evidence (a counter-solution) may challenge
+# a claim directly.
 ALLOWED_LINKS: dict[Link, dict[Kind, frozenset[Kind]]] = {
     Link.SUPPORTED_BY: {
         Kind.CLAIM: frozenset({Kind.CLAIM, Kind.STRATEGY, Kind.EVIDENCE}),
         Kind.STRATEGY: frozenset({Kind.CLAIM}),
+        Kind.DEFEATER: frozenset({Kind.CLAIM, Kind.STRATEGY, Kind.EVIDENCE}),
     },
     Link.IN_CONTEXT_OF: {
         Kind.CLAIM: frozenset({Kind.CONTEXT, Kind.ASSUMPTION, Kind.JUSTIFICATION}),
@@ -79,7 +82,7 @@ ALLOWED_LINKS: dict[Link, dict[Kind, frozenset[Kind]]] = {
     Link.CHALLENGES: {
         Kind.DEFEATER: frozenset(set(Kind) - {Kind.DEFEATER}),
         Kind.CLAIM: frozenset({Kind.DEFEATER}),
-        Kind.EVIDENCE: frozenset({Kind.DEFEATER}),
+        Kind.EVIDENCE: frozenset({Kind.DEFEATER, Kind.CLAIM}),
     },
 }
 
@@ -106,7 +109,8 @@ PREFIXES: dict[Kind, str] = {
     Kind.JUSTIFICATION: "J",
     Kind.DEFEATER: "D",
 }
-IDENTIFIER = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,39}$")
+# Any text is an id, as GSN and gsn2x read them (Unicode, shown as written), within reason.
+IDENTIFIER = re.compile(r"^(?=.*\S)[^\x00-\x1f\x7f]{1,200}$")
 ARTEFACT_VERSION = re.compile(r"^AR-(\d{3,}) v(\d+)$")
 HAZARD = re.compile(r"^H-\d{3,}$")
 CONTROL = re.compile(r"^C-\d{3,}$")

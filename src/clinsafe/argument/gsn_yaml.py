@@ -74,9 +74,11 @@ MAX_NODES = 5000
 class Problem:
     line: int
     message: str
+    rule: str = ""  # the GSN rule broken, for a file that reads but breaks one
+    file: str = ""  # which file, when an argument is read from several
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}"
+        return f"{self.file + ', ' if self.file else ''}line {self.line}: {self.message}"
 
 
 class ArgumentFileError(ValueError):
@@ -89,6 +91,11 @@ class ArgumentFileError(ValueError):
 class Parsed:
     argument: Argument
     lines: dict[str, int]  # where each node is defined
+    files: dict[str, str] | None = None  # which file defines each node, when several
+
+
+class UnreadableFile(ArgumentFileError):
+    """Not an argument at all (not YAML, not a mapping), rather than one that breaks a rule."""
 
 
 MAX_DEPTH = 50  # an argument file nests four deep (node, key, list, item)
@@ -115,58 +122,148 @@ class _Loader(yaml.SafeLoader):
 
 def parse(text: str) -> Parsed:
     """The argument in gsn2x YAML ``text``; raises ArgumentFileError naming each bad line."""
-    try:
-        root = yaml.compose(text, Loader=_Loader)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        reason = getattr(error, "problem", None) or str(error)
-        raise ArgumentFileError([Problem(line, f"not valid YAML: {reason}")]) from None
-    if root is None:
-        raise ArgumentFileError([Problem(1, "the file is empty; it must map node ids to nodes")])
-    if not isinstance(root, yaml.MappingNode):
-        raise ArgumentFileError(
-            [Problem(_line(root), "the file must map node ids to nodes (e.g. 'G1: {text: ...}')")]
-        )
-    return _Reader().read(root)
+    return parse_files([("", text)])
+
+
+def parse_files(files: list[tuple[str, str]]) -> Parsed:
+    """One argument kept in several gsn2x files (its modules), given as (name, text): a node
+    in one may support or challenge a node in another. Raises UnreadableFile for a file that
+    is not an argument, ArgumentFileError naming each bad line otherwise."""
+    roots = []
+    for name, text in files:
+        try:
+            root = yaml.compose(text, Loader=_Loader)
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else 1
+            reason = getattr(error, "problem", None) or str(error)
+            raise UnreadableFile([Problem(line, f"not valid YAML: {reason}", file=name)]) from None
+        if root is None:
+            raise UnreadableFile(
+                [Problem(1, "the file is empty; it must map node ids to nodes", file=name)]
+            )
+        if not isinstance(root, yaml.MappingNode):
+            raise UnreadableFile([Problem(
+                _line(root), "the file must map node ids to nodes (e.g. 'G1: {text: ...}')",
+                file=name,
+            )])  # fmt: skip
+        roots.append((name, root))
+    return _Reader().read(roots)
 
 
 class _Reader:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         self.lines: dict[str, int] = {}
+        self.files: dict[str, str] = {}
+        self.file = ""  # the file being read
+        self.file_of: dict[int, str] = {}  # YAML node (by id) to its file, for problems
 
-    def fail(self, node: yaml.Node, message: str) -> None:
-        self.problems.append(Problem(_line(node), message))
+    def fail(self, node: yaml.Node, message: str, rule: str = "") -> None:
+        self.problems.append(Problem(_line(node), message, rule, self.file_of.get(id(node), "")))
 
-    def read(self, root: yaml.MappingNode) -> Parsed:
+    def read(self, roots: list[tuple[str, yaml.MappingNode]]) -> Parsed:
         raw: dict[str, tuple[yaml.Node, dict[str, tuple[yaml.Node, Any]]]] = {}
-        for key, value in root.value:
-            name = _scalar(key)
-            if name == "module":
-                continue  # gsn2x module information
-            if not isinstance(name, str) or not IDENTIFIER.match(name):
-                self.fail(key, f"{name!r} is not a node id: letters, digits, '_', '.' or '-', "
-                          "starting with a letter, at most 40 characters")  # fmt: skip
-                continue
-            if name in raw:
-                self.fail(key, f"node {name} is defined twice")
-                continue
-            self.lines[name] = _line(key)
-            raw[name] = (key, self.attributes(name, value))
+        modules: dict[str, tuple[str, yaml.Node, list[Any]]] = {}  # name: file, node, uses
+        for self.file, root in roots:
+            self._mark(root)
+            seen_module = False
+            for key, value in root.value:
+                name = _scalar(key)
+                if name == "module":
+                    if seen_module:
+                        self.fail(key, "the module header is given twice; a file has one",
+                                  "duplicate-module")  # fmt: skip
+                    seen_module = True
+                    modules.update(self.module(key, value))
+                    continue
+                if not isinstance(name, str) or not IDENTIFIER.match(name):
+                    self.fail(key, f"{name!r} is not a node id: any text of 1 to 200 "
+                              "characters, not blank, without control characters")  # fmt: skip
+                    continue
+                if name in raw:
+                    where = self.files.get(name)
+                    self.fail(
+                        key,
+                        f"node {name} is defined twice"
+                        + (f" (also in {where})" if where and where != self.file else ""),
+                    )
+                    continue
+                self.lines[name] = _line(key)
+                self.files[name] = self.file
+                raw[name] = (key, self.attributes(name, value))
+        self.uses(modules, {name for name, _ in roots})
         if len(raw) > MAX_NODES:
-            self.fail(root, f"the argument has {len(raw)} nodes; at most {MAX_NODES} are read")
+            self.fail(roots[0][1], f"the argument has {len(raw)} nodes; at most {MAX_NODES} "
+                      "are read")  # fmt: skip
         kinds = {name: self.kind(name, key, attrs) for name, (key, attrs) in raw.items()}
         edges = self.edges(raw, kinds)
         defeated = {name for name, (_, attrs) in raw.items() if attrs.get("defeated", (0, 0))[1]}
+        self.dialectic(raw, kinds, edges, defeated)
         nodes = [
             self.node(name, key, kinds[name], attrs, edges, kinds, defeated)
             for name, (key, attrs) in raw.items()
             if kinds[name] is not None
         ]
         if self.problems:
-            raise ArgumentFileError(sorted(self.problems, key=lambda p: p.line))
-        return Parsed(Argument(tuple(n for n in nodes if n), tuple(edges)), self.lines)
+            raise ArgumentFileError(sorted(self.problems, key=lambda p: (p.file, p.line)))
+        files = self.files if len(roots) > 1 else None
+        return Parsed(Argument(tuple(n for n in nodes if n), tuple(edges)), self.lines, files)
+
+    def _mark(self, node: yaml.Node) -> None:
+        """Remember which file each YAML node came from."""
+        work = [node]
+        while work:
+            current = work.pop()
+            self.file_of[id(current)] = self.file
+            if isinstance(current, yaml.MappingNode):
+                work.extend(n for pair in current.value for n in pair)
+            elif isinstance(current, yaml.SequenceNode):
+                work.extend(current.value)
+
+    def module(
+        self, key: yaml.Node, value: yaml.Node
+    ) -> dict[str, tuple[str, yaml.Node, list[Any]]]:
+        """A file's module header: its name (the file's own name if none) and the modules it
+        uses."""
+        if not isinstance(value, yaml.MappingNode):
+            self.fail(value, "the module header must be a mapping (name, brief, uses)")
+            return {}
+        header = {_scalar(k): v for k, v in value.value}
+        name = _scalar(header["name"]) if "name" in header else self.file
+        uses = header.get("uses")
+        used = [_scalar(u) for u in uses.value] if isinstance(uses, yaml.SequenceNode) else (
+            [_scalar(uses)] if uses is not None else []
+        )  # fmt: skip
+        return {str(name): (self.file, uses or key, used)}
+
+    def uses(self, modules: dict[str, tuple[str, yaml.Node, list[Any]]], files: set[str]) -> None:
+        known = set(modules) | files
+        for name, (_file, node, used) in modules.items():
+            for other in used:
+                if other not in known:
+                    self.fail(node, f"module {name} uses {other!r}, which is not one of the "
+                              "files checked", "dangling-module")  # fmt: skip
+            if len(used) != len(set(used)):
+                self.fail(node, f"module {name} names a module it uses twice", "duplicate-module")
+
+    def dialectic(self, raw: dict[str, Any], kinds: dict[str, Kind | None], edges: list[Edge],
+                  defeated: set[str]) -> None:  # fmt: skip
+        """What GSN forbids outright: a node marked defeated that nothing challenges, and a
+        claim marked undeveloped that is also supported."""
+        challenged = {e.target for e in edges if e.link == Link.CHALLENGES}
+        supported = {e.source for e in edges if e.link == Link.SUPPORTED_BY}
+        for name, (_key, attrs) in raw.items():
+            if name in defeated and name not in challenged and kinds[name] != Kind.DEFEATER:
+                self.fail(attrs["defeated"][0], f"{name} is marked defeated, but nothing "
+                          "challenges it", "defeated-unchallenged")  # fmt: skip
+            if attrs.get("undeveloped", (None, False))[1] is True and name in supported:
+                self.fail(
+                    attrs["undeveloped"][0],
+                    f"{name} is marked undeveloped, but it is "
+                    "supported (supportedBy): it cannot be both",
+                    "undeveloped-supported",
+                )
 
     def attributes(self, name: str, value: yaml.Node) -> dict[str, tuple[yaml.Node, Any]]:
         if isinstance(value, yaml.ScalarNode) and value.value in ("", "~", "null"):
@@ -271,7 +368,7 @@ class _Reader:
                 self.fail(attrs[attr][0], f"{name}.{attr} {values.pop(field)!r} is not like "
                           f"{example}")  # fmt: skip
 
-        text("text", "text", required=True)
+        text("text", "text")  # a node may be given by its id alone
         text("sideCondition", "side_condition")
         text("rationale", "rationale")
         text("acceptedBy", "accepted_by")
@@ -296,9 +393,7 @@ class _Reader:
             self.doubt(name, key, values, edges, kinds, defeated)
         if values.get("artefact") and values.get("control"):
             self.fail(key, f"{name} points at both an artefact and a control; give one")
-        if "text" not in values:
-            return None
-        return Node(id=name, kind=kind, **values)
+        return Node(id=name, kind=kind, **{"text": "", **values})
 
     def doubt(self, name: str, key: yaml.Node, values: dict[str, Any], edges: list[Edge],
               kinds: dict[str, Kind | None], defeated: set[str]) -> None:  # fmt: skip
