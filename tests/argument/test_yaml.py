@@ -57,7 +57,7 @@ def test_export_then_import_gives_the_same_argument():
 @pytest.mark.parametrize(
     ("text", "problems"),
     [
-        ("G1: [unclosed", ["line 1: not valid YAML: expected ',' or ']', but got '<stream end>'"]),
+        ("G1: [unclosed", ["line 2: not valid YAML: did not find expected ',' or ']'"]),
         ("", ["line 1: the file is empty; it must map node ids to nodes"]),
         ("- G1\n", ["line 1: the file must map node ids to nodes (e.g. 'G1: {text: ...}')"]),
         ("G1:\n  text: A\n  supportedBy: [S9]\n",
