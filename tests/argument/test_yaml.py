@@ -118,3 +118,104 @@ def test_one_argument_kept_in_several_files_links_across_them():
     assert [(p.file, p.line, p.rule) for p in refused.value.problems] == [
         ("top.yaml", 3, "dangling-module"), ("top.yaml", 6, ""),  # and S1 is not there
     ]  # fmt: skip
+
+
+EVERY_CONSTRUCT = """\
+module:
+  name: medsflow
+  brief: The top of MedsFlow's argument.
+  uses: []
+G1:
+  text: MedsFlow is acceptably safe.
+  supportedBy: [S1]
+  inContextOf: [C1, A1, J1]
+  acp:
+    ACP1: S1
+  url: https://example.org/g1
+  classes: [top]
+  horizontalIndex:
+    relative: -1
+C1:
+  text: Intended use.
+  acp:
+    ACP2: C1
+A1:
+  text: Users are trained.
+J1:
+  text: The standard pattern.
+S1:
+  text: Over each hazard.
+  supportedBy: [G2, G3]
+  rankIncrement: 2
+G2:
+  text: H-001 is acceptable.
+  supportedBy: [Sn1]
+  defeated: true
+  defeatedRelation: Sn1
+  reviewer: {name: Tom Okafor, date: 2026-12-01}
+G3:
+  text: H-002 is acceptable.
+  undeveloped: true
+Sn1:
+  text: System test report.
+CG1:
+  text: The tests left out paediatric doses.
+  supportedBy: [CSn1]
+  challenges: [G2]
+CSn1:
+  text: The test plan.
+CG2:
+  nodeType: CounterGoal
+  text: Decomposing by hazard misses their interaction.
+  challenges: [S1 -> G2]
+"""
+
+
+def test_a_round_trip_keeps_every_key_of_a_file_using_all_of_gsn_v3():
+    import yaml
+
+    argument = parse(EVERY_CONSTRUCT).argument
+    written = yaml.safe_load(dump(argument))
+    read = yaml.safe_load(EVERY_CONSTRUCT)
+    for name, attributes in read.items():
+        assert set(attributes) <= set(written[name]), name  # each key kept
+    assert written["module"] == read["module"]
+    assert written["G1"]["acp"] == {"ACP1": "S1"}
+    assert written["G1"]["horizontalIndex"] == {"relative": -1}
+    assert written["G2"]["reviewer"] == {"name": "Tom Okafor", "date": "2026-12-01"}
+    assert written["CG2"]["challenges"] == ["S1 -> G2"]
+    assert argument.by_id["CG2"].relations == ("S1 -> G2",)
+    again = parse(dump(argument)).argument
+    assert to_document(again) == to_document(argument)
+
+
+@pytest.mark.parametrize(
+    ("text", "rule"),
+    [
+        ("G1:\n  text: A\n  supportedBy: [Sn1]\n  acp:\n    ACP1: C9\nSn1:\n  text: B\n",
+         "acp-dangling"),
+        ("G1:\n  text: A\n  supportedBy: [Sn1]\n  defeatedRelation: G7\nSn1:\n  text: B\n",
+         "defeated-relation-missing"),
+        ("G1:\n  text: A\n  supportedBy: [Sn1]\nSn1:\n  text: B\nCG1:\n  text: C\n"
+         "  challenges: [G1 -> Sn9]\n", "challenged-link-missing"),
+    ],
+)  # fmt: skip
+def test_what_points_at_nothing_is_refused_naming_its_rule_and_line(text, rule):
+    with pytest.raises(ArgumentFileError) as refused:
+        parse(text)
+    assert [p.rule for p in refused.value.problems] == [rule]
+    assert refused.value.problems[0].line > 1
+
+
+def test_a_doubt_about_a_link_is_checked_and_drawn_under_its_far_end():
+    from clinsafe.argument.checks import Facts, check
+    from clinsafe.argument.diagram import dot_source, outline
+
+    argument = parse(EVERY_CONSTRUCT).argument
+    report = check(argument, Facts(records=False))
+    open_doubts = [f.message for f in report.findings if f.rule == "open-doubt"]
+    assert "Doubt CG2 about the link S1 -> G2 is open." in open_doubts
+    assert "unreachable" not in {f.rule for f in report.findings}
+    assert 'label="challenges the link S1 -> G2"' in dot_source(argument, report, lambda n: "")
+    _roots, outside = outline(argument, report)
+    assert outside == []

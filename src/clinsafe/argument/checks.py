@@ -24,6 +24,7 @@ from clinsafe.argument.graph import (
     Link,
     Node,
     either,
+    link_ends,
     link_problem,
 )
 
@@ -177,10 +178,18 @@ class _Graph:
             if e.source in argument.by_id and e.target in argument.by_id:
                 self.out[e.source].append((e.link, argument.by_id[e.target]))
                 self.into[e.target].append((e.link, argument.by_id[e.source]))
+        # Doubts about a link, by the node the link starts from.
+        self.link_doubts: dict[str, list[Node]] = {}
+        for n in argument.nodes:
+            for relation in n.relations:
+                source = link_ends(relation)[0]
+                self.link_doubts.setdefault(source, []).append(n)
         self.tops = [
             n
             for n in argument.of_kind(Kind.CLAIM)
-            if not self.sources(n, Link.SUPPORTED_BY) and not self.targets(n, Link.CHALLENGES)
+            if not self.sources(n, Link.SUPPORTED_BY)
+            and not self.targets(n, Link.CHALLENGES)
+            and not n.relations
         ]
         self.reachable = self._reachable()
         self._developed: dict[str, bool] = {}
@@ -200,6 +209,7 @@ class _Graph:
             node = todo.pop()
             near = [n for lk, n in self.out[node.id] if lk != Link.CHALLENGES]
             near += [n for lk, n in self.into[node.id] if lk == Link.CHALLENGES]
+            near += self.link_doubts.get(node.id, [])
             for n in near:
                 if n.id not in seen:
                     seen.add(n.id)
@@ -420,7 +430,8 @@ def _claims(g: _Graph) -> Iterator[Finding]:
 def _doubts(g: _Graph) -> Iterator[Finding]:
     for node in g.argument.of_kind(Kind.DEFEATER):
         answers = g.sources(node, Link.CHALLENGES)
-        attacked = ", ".join(n.id for n in g.targets(node, Link.CHALLENGES)) or "nothing"
+        attacked = ", ".join([*(n.id for n in g.targets(node, Link.CHALLENGES)),
+                              *(f"the link {r}" for r in node.relations)]) or "nothing"  # fmt: skip
         if node.status == DoubtStatus.ELIMINATED and not answers:
             yield _finding(
                 "eliminated-unanswered",

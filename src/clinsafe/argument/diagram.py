@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from clinsafe.argument.checks import Report, Severity
-from clinsafe.argument.graph import Argument, Declaration, DoubtStatus, Kind, Link, Node
+from clinsafe.argument.graph import Argument, Declaration, DoubtStatus, Kind, Link, Node, link_ends
 
 SHAPES = {
     Kind.CLAIM: 'shape=box style="filled"',
@@ -95,6 +95,16 @@ def dot_source(
                 f"  {_quote(edge.source)} -> {_quote(edge.target)} "
                 f"[{EDGES[edge.link]} id={_quote(f'{prefix}-e{number}')}];"
             )
+    # A doubt about a link points at the link's far end, labelled with the link it doubts.
+    for node in argument.nodes:
+        for number, relation in enumerate(node.relations, 1):
+            target = link_ends(relation)[1]
+            if target in argument.by_id:
+                lines.append(
+                    f"  {_quote(node.id)} -> {_quote(target)} [{EDGES[Link.CHALLENGES]} "
+                    f"label={_quote('challenges the link ' + relation)} "
+                    f"id={_quote(f'{prefix}-r{node.id}-{number}')}];"
+                )
     lines.append("}")
     return "\n".join(lines)
 
@@ -283,7 +293,15 @@ def outline(argument: Argument, report: Report) -> tuple[list[OutlineItem], list
         for edge in argument.edges:
             if edge.target == node.id and edge.link == Link.CHALLENGES:
                 entry.children.append(item(argument.by_id[edge.source], Link.CHALLENGES))
+        for doubt in link_doubts.get(node.id, []):
+            entry.children.append(item(doubt, Link.CHALLENGES))
         return entry
+
+    # A doubt about a link is shown under the node the link leads to.
+    link_doubts: dict[str, list[Node]] = {}
+    for n in argument.nodes:
+        for relation in n.relations:
+            link_doubts.setdefault(link_ends(relation)[1], []).append(n)
 
     roots = [item(n, None) for n in _tops(argument)]
     return roots, [n for n in argument.nodes if n.id not in shown]

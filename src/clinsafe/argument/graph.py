@@ -138,6 +138,11 @@ class Node:
     # evidence: an artefact version ("AR-003 v2") or a control's verification ("C-004")
     artefact: str = ""
     control: str = ""
+    # defeaters: the links it challenges rather than nodes, each as "G1 -> S1"
+    relations: tuple[str, ...] = ()
+    # What a gsn2x file gives that clinsafe does not use (layout, assurance claim points,
+    # free attributes), kept as read so an export writes it back.
+    extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True)
@@ -152,6 +157,8 @@ class Argument:
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
     by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+    # The gsn2x module header it was read with (name, brief, uses, …), written back on export.
+    header: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {n.id: n for n in self.nodes})
@@ -182,19 +189,28 @@ class Argument:
             nodes = tuple(node if n.id == node.id else n for n in self.nodes)
         else:
             nodes = (*self.nodes, node)
-        return Argument(nodes, self.edges)
+        return Argument(nodes, self.edges, header=self.header)
 
     def without_node(self, node_id: str) -> Argument:
         return Argument(
             tuple(n for n in self.nodes if n.id != node_id),
             tuple(e for e in self.edges if node_id not in (e.source, e.target)),
+            header=self.header,
         )
 
     def with_edge(self, edge: Edge) -> Argument:
-        return self if edge in self.edges else Argument(self.nodes, (*self.edges, edge))
+        if edge in self.edges:
+            return self
+        return Argument(self.nodes, (*self.edges, edge), header=self.header)
 
     def without_edge(self, edge: Edge) -> Argument:
-        return Argument(self.nodes, tuple(e for e in self.edges if e != edge))
+        return Argument(self.nodes, tuple(e for e in self.edges if e != edge), header=self.header)
+
+
+def link_ends(relation: str) -> tuple[str, str]:
+    """The two ends of a link a doubt challenges, written "G1 -> S1"."""
+    source, _, target = relation.partition("->")
+    return source.strip(), target.strip()
 
 
 def link_problem(source: Node, target: Node, link: Link) -> str:
@@ -213,15 +229,20 @@ def either(kinds: Iterable[str]) -> str:
     return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
-def to_document(argument: Argument) -> dict[str, list[dict[str, object]]]:
-    """The argument as plain JSON values, in a stable order."""
-    return {
+def to_document(argument: Argument) -> dict[str, Any]:
+    """The argument as plain JSON values, in a stable order. What a node leaves at its
+    default since a later version (its relations, its extra keys) is left out, so the
+    digest of an argument stored before then is unchanged."""
+    document: dict[str, Any] = {
         "nodes": [_plain(asdict(n)) for n in argument.nodes],
         "edges": [_plain(asdict(e)) for e in argument.edges],
     }
+    if argument.header:
+        document["header"] = argument.header
+    return document
 
 
-def from_document(document: dict[str, list[dict[str, object]]] | None) -> Argument:
+def from_document(document: dict[str, Any] | None) -> Argument:
     """The argument a document describes (as `to_document` wrote it)."""
     if not document:
         return Argument()
@@ -236,6 +257,7 @@ def from_document(document: dict[str, list[dict[str, object]]] | None) -> Argume
                 "strategy_kind": _enum(StrategyKind, values.get("strategy_kind")),
                 "defeater_kind": _enum(DefeaterKind, values.get("defeater_kind")),
                 "status": _enum(DoubtStatus, values.get("status")),
+                "relations": tuple(values.get("relations", ())),  # type: ignore[arg-type]
             }
         )
         nodes.append(node)
@@ -243,7 +265,7 @@ def from_document(document: dict[str, list[dict[str, object]]] | None) -> Argume
         Edge(str(e["source"]), str(e["target"]), Link(str(e["link"])))
         for e in document.get("edges", [])
     ]
-    return Argument(tuple(nodes), tuple(edges))
+    return Argument(tuple(nodes), tuple(edges), header=dict(document.get("header") or {}))
 
 
 def _enum(enum: type[StrEnum], value: Any) -> Any:
@@ -251,4 +273,11 @@ def _enum(enum: type[StrEnum], value: Any) -> Any:
 
 
 def _plain(values: dict[str, object]) -> dict[str, object]:
-    return {k: (str(v) if isinstance(v, StrEnum) else v) for k, v in values.items()}
+    return {
+        k: (str(v) if isinstance(v, StrEnum) else list(v) if isinstance(v, tuple) else v)
+        for k, v in values.items()
+        if not (k in ADDED_LATER and not v)
+    }
+
+
+ADDED_LATER = frozenset({"relations", "extra"})

@@ -8,6 +8,7 @@ ignores. A file that is not a valid argument is refused with each line and reaso
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -29,6 +30,7 @@ from clinsafe.argument.graph import (
     Link,
     Node,
     StrategyKind,
+    link_ends,
 )
 
 NODE_TYPES = {
@@ -64,9 +66,14 @@ PREFIX_KINDS = (
 )
 LINK_KEYS = {"supportedBy": Link.SUPPORTED_BY, "inContextOf": Link.IN_CONTEXT_OF,
              "challenges": Link.CHALLENGES}  # fmt: skip
-# gsn2x layout and presentation keys: read and left aside.
-LAYOUT_KEYS = frozenset({"url", "classes", "level", "horizontalIndex", "rankIncrement",
-                         "acp", "defeatedRelation", "charWrap"})  # fmt: skip
+# The keys clinsafe reads; any other (gsn2x layout, assurance claim points, defeated
+# relations, free attributes) is kept on the node as read and written back on export.
+KNOWN_KEYS = frozenset({
+    "text", "nodeType", *LINK_KEYS, "undeveloped", "defeated", "hazard", "control", "artefact",
+    "declaration", "strategyKind", "defeaterKind", "status", "residualRating", "reuse",
+    "sideCondition", "rationale", "acceptedBy",
+})  # fmt: skip
+RELATION = re.compile(r"^(.+?)\s*->\s*(.+)$")  # a link challenged: "G1 -> S1"
 MAX_NODES = 5000
 
 
@@ -161,6 +168,9 @@ class _Reader:
         self.files: dict[str, str] = {}
         self.file = ""  # the file being read
         self.file_of: dict[int, str] = {}  # YAML node (by id) to its file, for problems
+        self.extras: dict[str, dict[str, tuple[yaml.Node, Any]]] = {}  # by node, by key
+        self.relations: dict[str, list[str]] = {}  # the links each node challenges
+        self.header: dict[str, Any] = {}
 
     def fail(self, node: yaml.Node, message: str, rule: str = "") -> None:
         self.problems.append(Problem(_line(node), message, rule, self.file_of.get(id(node), "")))
@@ -211,7 +221,9 @@ class _Reader:
         if self.problems:
             raise ArgumentFileError(sorted(self.problems, key=lambda p: (p.file, p.line)))
         files = self.files if len(roots) > 1 else None
-        return Parsed(Argument(tuple(n for n in nodes if n), tuple(edges)), self.lines, files)
+        header = self.header if len(roots) == 1 else {}  # several files: one header each
+        argument = Argument(tuple(n for n in nodes if n), tuple(edges), header=header)
+        return Parsed(argument, self.lines, files)
 
     def _mark(self, node: yaml.Node) -> None:
         """Remember which file each YAML node came from."""
@@ -233,6 +245,7 @@ class _Reader:
             self.fail(value, "the module header must be a mapping (name, brief, uses)")
             return {}
         header = {_scalar(k): v for k, v in value.value}
+        self.header = _python(value)
         name = _scalar(header["name"]) if "name" in header else self.file
         uses = header.get("uses")
         used = [_scalar(u) for u in uses.value] if isinstance(uses, yaml.SequenceNode) else (
@@ -254,7 +267,24 @@ class _Reader:
                   defeated: set[str]) -> None:  # fmt: skip
         """What GSN forbids outright: a node marked defeated that nothing challenges, and a
         claim marked undeveloped that is also supported."""
+        links = {(e.source, e.target) for e in edges if e.link != Link.CHALLENGES}
+        for name, relations in self.relations.items():
+            item = raw[name][1]["challenges"][0]
+            for relation in relations:
+                if link_ends(relation) not in links:
+                    self.fail(item, f"{name} challenges the link {relation}, which is not in "
+                              "the argument", "challenged-link-missing")  # fmt: skip
+        related = {name: {t for s, t in links if s == name} | {name} for name in raw}
+        for name, extras in self.extras.items():
+            if "acp" in extras:
+                self.claim_points(name, *extras["acp"], related[name])
+            if "defeatedRelation" in extras:
+                item, value = extras["defeatedRelation"]
+                if value not in related[name] - {name}:
+                    self.fail(item, f"{name}.defeatedRelation names {value!r}, which {name} has "
+                              "no link to", "defeated-relation-missing")  # fmt: skip
         challenged = {e.target for e in edges if e.link == Link.CHALLENGES}
+        challenged |= {link_ends(r)[0] for rs in self.relations.values() for r in rs}
         supported = {e.source for e in edges if e.link == Link.SUPPORTED_BY}
         for name, (_key, attrs) in raw.items():
             if name in defeated and name not in challenged and kinds[name] != Kind.DEFEATER:
@@ -283,12 +313,12 @@ class _Reader:
             if attr in attrs:
                 self.fail(key, f"node {name} gives {attr} twice")
                 continue
-            if isinstance(item, yaml.SequenceNode):
+            if attr not in KNOWN_KEYS:
+                self.extras.setdefault(name, {})[attr] = (item, _python(item))
+            elif isinstance(item, yaml.SequenceNode):
                 attrs[attr] = (item, [_scalar(i) for i in item.value])
             elif isinstance(item, yaml.ScalarNode):
                 attrs[attr] = (item, _scalar(item))
-            elif attr in LAYOUT_KEYS:
-                continue
             else:
                 self.fail(item, f"{name}.{attr} must be text or a list")
         return attrs
@@ -316,7 +346,10 @@ class _Reader:
                 item, value = attrs[key]
                 targets = value if isinstance(value, list) else [value]
                 for target in targets:
-                    if not isinstance(target, str) or target not in raw:
+                    relation = RELATION.match(target) if isinstance(target, str) else None
+                    if link == Link.CHALLENGES and target not in raw and relation:
+                        self.relations.setdefault(name, []).append(target)
+                    elif not isinstance(target, str) or target not in raw:
                         self.fail(item, f"{name}.{key} names {target!r}, which is not a node "
                                   "in the file")  # fmt: skip
                     elif target == name and link != Link.CHALLENGES:
@@ -324,6 +357,22 @@ class _Reader:
                     else:
                         edges[Edge(name, target, link)] = None
         return list(edges)
+
+    def claim_points(self, name: str, item: yaml.Node, value: Any, related: set[str]) -> None:
+        """Each assurance claim point names the node itself, or nodes it links to."""
+        if not isinstance(value, dict):
+            self.fail(item, f"{name}.acp must map each assurance claim point to what it is on",
+                      "acp-dangling")  # fmt: skip
+            return
+        for point, on in value.items():
+            for target in on if isinstance(on, list) else [on]:
+                if target not in related:
+                    self.fail(
+                        item,
+                        f"{name}'s assurance claim point {point} is on {target!r}, "
+                        f"which is neither {name} nor a node it links to",
+                        "acp-dangling",
+                    )
 
     def node(
         self,
@@ -396,6 +445,8 @@ class _Reader:
             self.doubt(name, key, values, edges, kinds, defeated)
         if values.get("artefact") and values.get("control"):
             self.fail(key, f"{name} points at both an artefact and a control; give one")
+        values["relations"] = tuple(self.relations.get(name, ()))
+        values["extra"] = {k: v for k, (_, v) in self.extras.get(name, {}).items()}
         return Node(id=name, kind=kind, **{"text": "", **values})
 
     def doubt(self, name: str, key: yaml.Node, values: dict[str, Any], edges: list[Edge],
@@ -406,7 +457,8 @@ class _Reader:
         if "defeater_kind" not in values:
             target_kinds = {kinds.get(t) for t in targets}
             values["defeater_kind"] = (
-                DefeaterKind.REBUTTING if Kind.CLAIM in target_kinds
+                DefeaterKind.UNDERCUTTING if self.relations.get(name) and not targets
+                else DefeaterKind.REBUTTING if Kind.CLAIM in target_kinds
                 else DefeaterKind.UNDERCUTTING if Kind.STRATEGY in target_kinds
                 else DefeaterKind.UNDERMINING
             )  # fmt: skip
@@ -424,7 +476,7 @@ class _Reader:
 
 def dump(argument: Argument) -> str:
     """``argument`` as gsn2x YAML; `parse` reads it back to the same argument."""
-    document: dict[str, dict[str, Any]] = {}
+    document: dict[str, Any] = {"module": argument.header} if argument.header else {}
     sustained = {
         e.target
         for e in argument.edges
@@ -434,6 +486,8 @@ def dump(argument: Argument) -> str:
         entry: dict[str, Any] = {"text": node.text, "nodeType": TYPE_NAMES[node.kind]}
         for key, link in LINK_KEYS.items():
             targets = [e.target for e in argument.edges if e.source == node.id and e.link == link]
+            if link == Link.CHALLENGES:
+                targets += node.relations
             if targets:
                 entry[key] = targets
         if node.kind == Kind.CLAIM and node.declaration == Declaration.UNDEVELOPED:
@@ -456,8 +510,18 @@ def dump(argument: Argument) -> str:
             "control": node.control,
         }
         entry |= {k: v for k, v in extra.items() if v}
+        entry |= node.extra
         document[node.id] = entry
     return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def _python(node: yaml.Node) -> Any:
+    """A YAML node as plain Python values (JSON-safe), for what is kept as read."""
+    if isinstance(node, yaml.MappingNode):
+        return {str(_scalar(k)): _python(v) for k, v in node.value}
+    if isinstance(node, yaml.SequenceNode):
+        return [_python(i) for i in node.value]
+    return _scalar(node)
 
 
 def _scalar(node: yaml.Node) -> Any:
