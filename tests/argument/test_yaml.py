@@ -219,3 +219,17 @@ def test_a_doubt_about_a_link_is_checked_and_drawn_under_its_far_end():
     assert 'label="challenges the link S1 -> G2"' in dot_source(argument, report, lambda n: "")
     _roots, outside = outline(argument, report)
     assert outside == []
+
+
+def test_assurance_claim_points_are_drawn_and_outlined_where_they_are():
+    from clinsafe.argument.checks import Facts, check
+    from clinsafe.argument.diagram import dot_source, outline
+
+    argument = parse(EVERY_CONSTRUCT).argument
+    report = check(argument, Facts(records=False))
+    dot = dot_source(argument, report, lambda n: "")
+    assert 'label="◆ ACP1"' in dot  # on the link G1 -> S1
+    assert "Assurance claim point ACP2" in dot  # on C1 itself
+    (top,), _ = outline(argument, report)
+    by_id = {child.node.id: child for child in top.children}
+    assert by_id["S1"].points == ["ACP1"] and by_id["C1"].points == ["ACP2"]

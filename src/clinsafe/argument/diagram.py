@@ -14,7 +14,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from clinsafe.argument.checks import Report, Severity
-from clinsafe.argument.graph import Argument, Declaration, DoubtStatus, Kind, Link, Node, link_ends
+from clinsafe.argument.graph import (
+    Argument,
+    Declaration,
+    DoubtStatus,
+    Kind,
+    Link,
+    Node,
+    claim_points,
+    link_ends,
+)
 
 SHAPES = {
     Kind.CLAIM: 'shape=box style="filled"',
@@ -83,7 +92,9 @@ def dot_source(
         # Circles grow with their text squared: evidence shows a short label.
         limit = 40 if node.kind == Kind.EVIDENCE else 160
         body = textwrap.fill(_short(node.text, limit), WRAP if limit > 40 else 16)
-        label = f"{head}\n{body}\n[{words}]"
+        own = [name for name, on in claim_points(node).items() if node.id in on]
+        points = f"\nAssurance claim point {', '.join(own)}" if own else ""
+        label = f"{head}\n{body}\n[{words}]{points}"
         lines.append(
             f"  {_quote(node.id)} [{SHAPES[node.kind]} fillcolor={_quote(FILLS[colour])} "
             f"label={_quote(label)} URL={_quote(url(node.id))} id={_quote(f'{prefix}-n{number}')} "
@@ -91,9 +102,12 @@ def dot_source(
         )
     for number, edge in enumerate(argument.edges, 1):
         if edge.source in argument.by_id and edge.target in argument.by_id:
+            on_link = [name for name, on in claim_points(argument.by_id[edge.source]).items()
+                       if edge.target in on and edge.target != edge.source]  # fmt: skip
+            label = f" label={_quote('◆ ' + ', '.join(on_link))}" if on_link else ""
             lines.append(
                 f"  {_quote(edge.source)} -> {_quote(edge.target)} "
-                f"[{EDGES[edge.link]} id={_quote(f'{prefix}-e{number}')}];"
+                f"[{EDGES[edge.link]}{label} id={_quote(f'{prefix}-e{number}')}];"
             )
     # A doubt about a link points at the link's far end, labelled with the link it doubts.
     for node in argument.nodes:
@@ -275,21 +289,25 @@ class OutlineItem:
     words: str
     children: list[OutlineItem] = field(default_factory=list)
     repeated: bool = False  # shown in full elsewhere in the outline
+    points: list[str] = field(default_factory=list)  # assurance claim points on it or its link
 
 
 def outline(argument: Argument, report: Report) -> tuple[list[OutlineItem], list[Node]]:
     """The argument as a nested list from its top claims, and the nodes outside it."""
     shown: set[str] = set()
 
-    def item(node: Node, link: Link | None) -> OutlineItem:
+    def item(node: Node, link: Link | None, parent: Node | None = None) -> OutlineItem:
         colour, words = status(node, report)
-        entry = OutlineItem(node, link, colour, words, repeated=node.id in shown)
+        points = [name for name, on in claim_points(node).items() if node.id in on]
+        if parent is not None:
+            points += [name for name, on in claim_points(parent).items() if node.id in on]
+        entry = OutlineItem(node, link, colour, words, repeated=node.id in shown, points=points)
         if entry.repeated:
             return entry
         shown.add(node.id)
         for edge in argument.edges:
             if edge.source == node.id and edge.link != Link.CHALLENGES:
-                entry.children.append(item(argument.by_id[edge.target], edge.link))
+                entry.children.append(item(argument.by_id[edge.target], edge.link, node))
         for edge in argument.edges:
             if edge.target == node.id and edge.link == Link.CHALLENGES:
                 entry.children.append(item(argument.by_id[edge.source], Link.CHALLENGES))

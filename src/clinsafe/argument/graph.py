@@ -207,6 +207,17 @@ class Argument:
         return Argument(self.nodes, tuple(e for e in self.edges if e != edge), header=self.header)
 
 
+def claim_points(node: Node) -> dict[str, list[str]]:
+    """The node's assurance claim points (GSN's confidence extension), each with what it is
+    on: the node's own id, or the nodes its links lead to."""
+    points = node.extra.get("acp")
+    if not isinstance(points, dict):
+        return {}
+    return {
+        str(k): [str(t) for t in (v if isinstance(v, list) else [v])] for k, v in points.items()
+    }
+
+
 def link_ends(relation: str) -> tuple[str, str]:
     """The two ends of a link a doubt challenges, written "G1 -> S1"."""
     source, _, target = relation.partition("->")

@@ -292,7 +292,9 @@ def _argument_outline(argument: Argument, report: Report) -> Table:
             evidence = [c.node for c in item.children if c.node.kind == Kind.EVIDENCE]
             rows.append(
                 (
-                    f"{node.id} {node.text}" + (" (given above)" if item.repeated else ""),
+                    f"{node.id} {node.text}"
+                    + (f" (assurance claim point {', '.join(item.points)})" if item.points else "")
+                    + (" (given above)" if item.repeated else ""),
                     node.kind.label,
                     item.words,
                     "\n".join(
