@@ -113,3 +113,10 @@ def test_gsn_v3_dialectic_lets_a_counter_claim_be_argued_and_a_counter_solution_
     done = check(argued, json_out=True)
     rules = {f["rule"] for f in json.loads(done.stdout)["findings"]}
     assert not rules & {"link-kind", "leaf-children", "unreachable"}, done.stdout
+
+
+def test_where_clinsafe_is_stricter_than_gsn_the_finding_says_so(check):
+    done = check(CLEAN + "C9:\n  text: A context nothing refers to.\n", json_out=True)
+    (stray,) = [f for f in json.loads(done.stdout)["findings"] if f["node"] == "C9"]
+    assert stray["rule"] == "unreachable" and stray["line"] == 31
+    assert "clinsafe asks more than GSN here: GSN lets a node" in stray["action"]

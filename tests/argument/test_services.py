@@ -255,8 +255,9 @@ def test_a_node_added_under_a_parent_is_linked_to_it(cso, product):
 
 def test_an_argument_file_too_large_is_refused_before_it_is_read(cso, product):
     with pytest.raises(ValidationError) as refused:
-        argument.import_argument(actor=cso, product=product, text="G1: {text: A}\n" * 200_000)
+        argument.import_argument(actor=cso, product=product,
+                                 files=[("big.yaml", "G1: {text: A}\n" * 200_000)])  # fmt: skip
     assert refused.value.message_dict == {
-        "text": ["An argument file is limited to 2,000,000 characters."]
+        "text": ["An argument's files are limited to 2,000,000 characters."]
     }
     assert argument.argument_of(product).graph.nodes == ()

@@ -69,13 +69,29 @@ def test_a_bad_file_is_refused_on_the_import_page_with_each_line(cso, product):
     assert client.get(f"{PAGE}export.yaml").content.decode().startswith("G1:\n  text: The system")
 
 
+def test_an_argument_in_module_files_is_imported_together_from_the_page(cso, product):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    top = b"module:\n  name: top\n  uses: [hazards]\nG1:\n  text: Safe.\n  supportedBy: [S1]\n"
+    rest = b"module:\n  name: hazards\nS1:\n  text: Over the hazards.\n  supportedBy: [G2]\n"
+    rest += b"G2:\n  text: H-001 is acceptable.\n  undeveloped: true\n"
+    client = logged_in(cso)
+    files = [SimpleUploadedFile("top.yaml", top), SimpleUploadedFile("hazards.yaml", rest)]
+    assert client.post(f"{PAGE}import/", {"file": files}).status_code == 302
+    assert [(e.source, e.target) for e in argument_of(product).graph.edges] == [
+        ("G1", "S1"), ("S1", "G2")
+    ]  # fmt: skip
+    alone = client.post(f"{PAGE}import/", {"file": SimpleUploadedFile("top.yaml", top)}).text
+    assert "Line 3: module top uses &#x27;hazards&#x27;, which is not one of the files" in alone
+
+
 def test_a_node_whose_id_is_any_text_has_its_own_page(cso, product):
     from clinsafe.argument.services import import_argument
 
     odd = "Ziel/Sicherheit ü 1"
-    import_argument(actor=cso, product=product, text=(
+    import_argument(actor=cso, product=product, files=[("odd.yaml",
         f"'{odd}':\n  nodeType: Goal\n  text: Sicher.\n  supportedBy: [Sn1]\nSn1:\n  text: T.\n"
-    ))  # fmt: skip
+    )])  # fmt: skip
     client = logged_in(cso)
     page = client.get(PAGE)
     link = reverse("argument-node", args=[product.slug, odd])

@@ -113,6 +113,9 @@ class Rule:
     id: str
     severity: Severity
     title: str
+    # Why clinsafe asks more here than the GSN Community Standard v3 does, or "" where it
+    # asks what GSN asks.
+    beyond_gsn: str = ""
 
 
 RULES: dict[str, Rule] = {
@@ -121,15 +124,18 @@ RULES: dict[str, Rule] = {
         Rule("link-kind", Severity.ERROR, "Links join only the kinds GSN allows"),
         Rule("doubt-kind", Severity.ERROR, "A doubt attacks what its kind may attack"),
         Rule("cycle", Severity.ERROR, "No circular reasoning"),
-        Rule("top-claim", Severity.ERROR, "Exactly one top claim"),
-        Rule("unreachable", Severity.ERROR, "Every node belongs to the argument"),
+        Rule("top-claim", Severity.ERROR, "Exactly one top claim",
+             "a safety case argues one thing, so one top claim"),
+        Rule("unreachable", Severity.ERROR, "Every node belongs to the argument",
+             "GSN lets a node, e.g. a context nothing refers to, stand apart"),
         Rule("leaf-children", Severity.ERROR, "Evidence, context, assumptions and "
              "justifications have no children"),
         Rule("strategy-claim", Severity.ERROR, "Every strategy leads to a claim"),
         Rule("unsupported-claim", Severity.ERROR, "Every claim is supported or marked as "
-             "needing support"),
+             "needing support", "GSN reads an unmarked, unsupported claim as undeveloped"),
         Rule("undeveloped", Severity.ERROR, "Nothing needs support in a release's argument"),
-        Rule("open-doubt", Severity.ERROR, "No open or sustained doubt under the top claim"),
+        Rule("open-doubt", Severity.ERROR, "No open or sustained doubt under the top claim",
+             "GSN records a challenge; a release may not go out under an unanswered one"),
         Rule("eliminated-unanswered", Severity.ERROR, "An eliminated doubt is answered"),
         Rule("hazard-uncovered", Severity.ERROR, "Every hazard is addressed by a fully "
              "developed claim"),
@@ -255,6 +261,9 @@ class _Graph:
 
 def _finding(rule: str, node: str, message: str, action: str, *,
              severity: Severity | None = None) -> Finding:  # fmt: skip
+    beyond = RULES[rule].beyond_gsn
+    if beyond:
+        action = f"{action} (clinsafe asks more than GSN here: {beyond}.)"
     return Finding(rule, severity or RULES[rule].severity, node, message, action)
 
 

@@ -123,11 +123,28 @@ class SettleDoubtForm(NHSForm):
     )  # fmt: skip
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """One file or several, each checked as a file; cleaned to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        files = data if isinstance(data, list | tuple) else [data]
+        return [super(MultipleFileField, self).clean(f, initial) for f in files]
+
+
 class ImportForm(NHSForm):
-    file = forms.FileField(
-        label="Argument file (gsn2x YAML)",
-        help_text="It replaces the whole argument. A file that is not a valid argument is "
-        "refused with each line and reason, and nothing changes.",
+    file = MultipleFileField(
+        label="Argument files (gsn2x YAML)",
+        help_text="One file, or one per module of the argument (choose them together). They "
+        "replace the whole argument. Files that are not a valid argument are refused with each "
+        "line and reason, and nothing changes.",
     )
 
 

@@ -178,7 +178,8 @@ class _Reader:
     def read(self, roots: list[tuple[str, yaml.MappingNode]]) -> Parsed:
         raw: dict[str, tuple[yaml.Node, dict[str, tuple[yaml.Node, Any]]]] = {}
         modules: dict[str, tuple[str, yaml.Node, list[Any]]] = {}  # name: file, node, uses
-        for self.file, root in roots:
+        for file, root in roots:
+            self.file = file if len(roots) > 1 else ""  # problems name a file among several
             self._mark(root)
             seen_module = False
             for key, value in root.value:

@@ -33,7 +33,7 @@ from clinsafe.argument.graph import (
     link_problem,
     to_document,
 )
-from clinsafe.argument.gsn_yaml import ArgumentFileError, Problem, parse
+from clinsafe.argument.gsn_yaml import ArgumentFileError, Problem, parse_files
 from clinsafe.argument.models import (
     Argument as ArgumentRecord,
 )
@@ -235,30 +235,36 @@ def argue_over_all_hazards(*, actor: Actor, product: Product) -> list[str]:
 
 
 def import_argument(
-    *, actor: Actor, product: Product, text: str, revision: int | None = None
+    *, actor: Actor, product: Product, files: list[tuple[str, str]], revision: int | None = None
 ) -> Argument:
-    """Replace the product's argument with the one in gsn2x YAML ``text``. A file that is not
-    a valid argument is refused with each line and reason, and nothing changes."""
+    """Replace the product's argument with the one in gsn2x YAML ``files`` (name, text): one
+    file, or its modules in several. A file that is not a valid argument is refused with each
+    line and reason, and nothing changes."""
     actor = require(actor, Action.EDIT_ARGUMENT, product.organisation)
-    if len(text) > MAX_IMPORT_CHARS:
+    if sum(len(text) for _name, text in files) > MAX_IMPORT_CHARS:
         raise ValidationError(
-            {"text": f"An argument file is limited to {MAX_IMPORT_CHARS:,} characters."}
+            {"text": f"An argument's files are limited to {MAX_IMPORT_CHARS:,} characters."}
         )
-    parsed = parse(text)
+    parsed = parse_files(files)
+    where = parsed.files or {}
+
+    def problem(node: str, message: str) -> Problem:
+        return Problem(parsed.lines[node], message, file=where.get(node, ""))
+
     problems = []
     known = set(_artefact_references(product))
     accepted = [n for n in parsed.argument.nodes if n.status == DoubtStatus.ACCEPTED]
     if accepted and not product_appointments(product, actor):
-        problems += [Problem(parsed.lines[n.id], f"{n.id} is accepted as residual; only the "
-                             "product's CSO may import that") for n in accepted]  # fmt: skip
+        problems += [problem(n.id, f"{n.id} is accepted as residual; only the product's CSO "
+                             "may import that") for n in accepted]  # fmt: skip
     for node in parsed.argument.nodes:
         if node.artefact and node.artefact not in known:
             message = (
                 f"{node.id} points at {node.artefact}, which is not recorded for {product.name}"
             )
-            problems.append(Problem(parsed.lines[node.id], message))
+            problems.append(problem(node.id, message))
     if problems:
-        raise ArgumentFileError(sorted(problems, key=lambda p: p.line))
+        raise ArgumentFileError(sorted(problems, key=lambda p: (p.file, p.line)))
     with transaction.atomic():
         record = _lock(product, revision) if revision is not None else _lock_current(product)
         before = {n.id for n in record.graph.nodes}

@@ -108,9 +108,9 @@ def argument_import(request: HttpRequest, slug: str) -> HttpResponse:
     problems: list[Any] = []
     if form.is_valid():
         try:
-            text = form.cleaned_data["file"].read().decode("utf-8")
+            files = [(f.name, f.read().decode("utf-8")) for f in form.cleaned_data["file"]]
             graph = run_service(form, lambda: services.import_argument(
-                actor=request.user, product=product, text=text))  # fmt: skip
+                actor=request.user, product=product, files=files))  # fmt: skip
         except UnicodeDecodeError:
             form.add_error("file", "The file is not UTF-8 text.")
             graph = None

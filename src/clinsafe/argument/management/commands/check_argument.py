@@ -57,7 +57,7 @@ class Command(BaseCommand):
                 self.stderr.write(str(problem))
             raise SystemExit(UNREADABLE) from None
         except ArgumentFileError as error:
-            self._write_problems(error, as_json)
+            self._write_problems(error, as_json, str(paths[0]))
             raise SystemExit(1) from None
         report = check(parsed.argument, Facts(records=False))
         if as_json:
@@ -79,16 +79,18 @@ class Command(BaseCommand):
         if report.errors:
             raise SystemExit(1)
 
-    def _write_problems(self, error: ArgumentFileError, as_json: bool) -> None:
+    def _write_problems(self, error: ArgumentFileError, as_json: bool, first: str) -> None:
+        """A file's problems, each with its file (the one file, when only one is checked)."""
         if as_json:
             self.stdout.write(json.dumps({"errors": len(error.problems), "findings": [
-                {"rule": p.rule or "file", "severity": "error", "file": p.file, "line": p.line,
+                {"rule": p.rule or "file", "severity": "error", "file": p.file or first,
+                 "line": p.line,
                  "message": p.message}
                 for p in error.problems
             ]}, indent=2))  # fmt: skip
             return
         for p in error.problems:
-            self.stdout.write(f"{p.file or '-'}:{p.line}: ERROR {p.rule or 'file'}: {p.message}")
+            self.stdout.write(f"{p.file or first}:{p.line}: ERROR {p.rule or 'file'}: {p.message}")
 
     def check_product(self, options: dict[str, Any]) -> None:
         product = find_product(options["product"])

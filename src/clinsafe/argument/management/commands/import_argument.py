@@ -1,4 +1,4 @@
-"""`clinsafe import-argument FILE.yaml --product SLUG --by USERNAME`."""
+"""`clinsafe import-argument FILE.yaml [MORE.yaml ...] --product SLUG --by USERNAME`."""
 
 from pathlib import Path
 from typing import Any
@@ -17,22 +17,27 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="the argument, as gsn2x YAML")
+        parser.add_argument(
+            "file",
+            type=Path,
+            nargs="+",
+            help="the argument as gsn2x YAML: one file, or one per module",
+        )
         parser.add_argument("--product", required=True, help="product slug")
         add_by_argument(parser)
 
     def handle(self, *args: Any, **options: Any) -> None:
         product = find_product(options["product"])
         try:
-            text = options["file"].read_text(encoding="utf-8")
+            files = [(str(path), path.read_text(encoding="utf-8")) for path in options["file"]]
         except (OSError, UnicodeDecodeError) as error:
-            raise CommandError(f"Cannot read {options['file']}: {error}") from None
+            raise CommandError(f"Cannot read {error}") from None
         try:
-            graph = run(
-                lambda: import_argument(actor=find_user(options["by"]), product=product, text=text)
-            )
+            graph = run(lambda: import_argument(actor=find_user(options["by"]), product=product,
+                                                files=files))  # fmt: skip
         except ArgumentFileError as error:
-            lines = "\n".join(f"  {options['file']}:{p.line}: {p.message}" for p in error.problems)
+            first = str(options["file"][0])
+            lines = "\n".join(f"  {p.file or first}:{p.line}: {p.message}" for p in error.problems)
             raise CommandError(
                 f"Not imported: the file is not a valid argument.\n{lines}"
             ) from None
