@@ -111,8 +111,12 @@ def test_gsn_v3_dialectic_lets_a_counter_claim_be_argued_and_a_counter_solution_
         + "Sn4:\n  text: The study's task list.\nSn5:\n  text: An incident.\n  challenges: [G2]\n"
     )
     done = check(argued, json_out=True)
-    rules = {f["rule"] for f in json.loads(done.stdout)["findings"]}
-    assert not rules & {"link-kind", "leaf-children", "unreachable"}, done.stdout
+    findings = json.loads(done.stdout)["findings"]
+    assert not {f["rule"] for f in findings} & {"link-kind", "leaf-children", "unreachable"}
+    # The counter-solution stands against G2 until something answers it.
+    assert [f["message"] for f in findings if f["node"] == "Sn5"] == [
+        "Counter-evidence Sn5 challenges G2, and nothing answers it."
+    ]
 
 
 def test_where_clinsafe_is_stricter_than_gsn_the_finding_says_so(check):

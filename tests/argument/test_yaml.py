@@ -184,6 +184,8 @@ def test_a_round_trip_keeps_every_key_of_a_file_using_all_of_gsn_v3():
     assert written["G1"]["horizontalIndex"] == {"relative": -1}
     assert written["G2"]["reviewer"] == {"name": "Tom Okafor", "date": "2026-12-01"}
     assert written["CG2"]["challenges"] == ["S1 -> G2"]
+    assert written["CSn1"]["nodeType"] == "CounterSolution"  # evidence for a doubt
+    assert written["Sn1"]["nodeType"] == "Solution"
     assert argument.by_id["CG2"].relations == ("S1 -> G2",)
     again = parse(dump(argument)).argument
     assert to_document(again) == to_document(argument)

@@ -483,8 +483,16 @@ def dump(argument: Argument) -> str:
         for e in argument.edges
         if e.link == Link.CHALLENGES and argument.by_id[e.source].status == DoubtStatus.SUSTAINED
     }
+    # Evidence on the counter side (it challenges, or supports a doubt) is a counter-solution.
+    counter = {e.source for e in argument.edges if e.link == Link.CHALLENGES} | {
+        e.target for e in argument.edges
+        if e.link == Link.SUPPORTED_BY and argument.by_id[e.source].kind == Kind.DEFEATER
+    }  # fmt: skip
     for node in argument.nodes:
-        entry: dict[str, Any] = {"text": node.text, "nodeType": TYPE_NAMES[node.kind]}
+        kind = "CounterSolution" if node.kind == Kind.EVIDENCE and node.id in counter else (
+            TYPE_NAMES[node.kind]
+        )  # fmt: skip
+        entry: dict[str, Any] = {"text": node.text, "nodeType": kind}
         for key, link in LINK_KEYS.items():
             targets = [e.target for e in argument.edges if e.source == node.id and e.link == link]
             if link == Link.CHALLENGES:
