@@ -1,5 +1,8 @@
 """The argument pages, used as people would: Priya the CSO, Sam an engineer, Alex a viewer."""
 
+import io
+import zipfile
+
 import pytest
 from django.urls import reverse
 
@@ -81,6 +84,9 @@ def test_an_argument_in_module_files_is_imported_together_from_the_page(cso, pro
     assert [(e.source, e.target) for e in argument_of(product).graph.edges] == [
         ("G1", "S1"), ("S1", "G2")
     ]  # fmt: skip
+    exported = zipfile.ZipFile(io.BytesIO(client.get(f"{PAGE}export.yaml").content))
+    assert exported.namelist() == ["top.yaml", "hazards.yaml"]  # written back as imported
+    assert exported.read("top.yaml").decode().startswith("module:\n  name: top\n")
     alone = client.post(f"{PAGE}import/", {"file": SimpleUploadedFile("top.yaml", top)}).text
     assert "Line 3: module top uses &#x27;hazards&#x27;, which is not one of the files" in alone
 

@@ -235,3 +235,17 @@ def test_assurance_claim_points_are_drawn_and_outlined_where_they_are():
     (top,), _ = outline(argument, report)
     by_id = {child.node.id: child for child in top.children}
     assert by_id["S1"].points == ["ACP1"] and by_id["C1"].points == ["ACP2"]
+
+
+def test_an_argument_read_from_module_files_is_written_back_as_those_files():
+    from clinsafe.argument.gsn_yaml import dump_files
+
+    top = "module:\n  name: top\n  uses: [hazards.yaml]\nG1:\n  text: Safe.\n  supportedBy: [S1]\n"
+    rest = "module:\n  name: hazards\nS1:\n  text: Over the hazards.\n  horizontalIndex: 2\n"
+    argument = parse_files([("top.yaml", top), ("hazards.yaml", rest)]).argument
+    files = dump_files(argument)
+    assert [name for name, _ in files] == ["top.yaml", "hazards.yaml"]
+    assert files[0][1].startswith("module:\n  name: top\n") and "S1:" not in files[0][1]
+    assert "horizontalIndex: 2" in files[1][1]
+    again = parse_files(files).argument
+    assert to_document(again) == to_document(argument)

@@ -464,12 +464,12 @@ def _doubts(g: _Graph) -> Iterator[Finding]:
     # Counter-evidence: evidence that challenges a claim or another part of the argument
     # (not a doubt, which evidence answers) stands until something challenges it in turn.
     for node in g.argument.of_kind(Kind.EVIDENCE):
-        attacked = [n for n in g.targets(node, Link.CHALLENGES) if n.kind != Kind.DEFEATER]
-        if attacked and node.id in g.reachable and not g.sources(node, Link.CHALLENGES):
+        rebutted = [n for n in g.targets(node, Link.CHALLENGES) if n.kind != Kind.DEFEATER]
+        if rebutted and node.id in g.reachable and not g.sources(node, Link.CHALLENGES):
             yield _finding(
                 "open-doubt",
                 node.id,
-                f"Counter-evidence {node.id} challenges {', '.join(n.id for n in attacked)}, "
+                f"Counter-evidence {node.id} challenges {', '.join(n.id for n in rebutted)}, "
                 "and nothing answers it.",
                 "Answer it with a claim or evidence that challenges it, or change the argument "
                 "it defeats.",

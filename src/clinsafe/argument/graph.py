@@ -140,6 +140,8 @@ class Node:
     control: str = ""
     # defeaters: the links it challenges rather than nodes, each as "G1 -> S1"
     relations: tuple[str, ...] = ()
+    # The module (file) it was read from, for an argument kept in several
+    module: str = ""
     # What a gsn2x file gives that clinsafe does not use (layout, assurance claim points,
     # free attributes), kept as read so an export writes it back.
     extra: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
@@ -157,8 +159,10 @@ class Argument:
     nodes: tuple[Node, ...] = ()
     edges: tuple[Edge, ...] = ()
     by_id: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
-    # The gsn2x module header it was read with (name, brief, uses, …), written back on export.
+    # The gsn2x module header it was read with (name, brief, uses, …), written back on export;
+    # for one read from several files, each file's header by file (its nodes name the file).
     header: dict[str, Any] = field(default_factory=dict, compare=False)
+    modules: dict[str, dict[str, Any]] = field(default_factory=dict, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "by_id", {n.id: n for n in self.nodes})
@@ -189,22 +193,28 @@ class Argument:
             nodes = tuple(node if n.id == node.id else n for n in self.nodes)
         else:
             nodes = (*self.nodes, node)
-        return Argument(nodes, self.edges, header=self.header)
+        return Argument(nodes, self.edges, header=self.header, modules=self.modules)
 
     def without_node(self, node_id: str) -> Argument:
         return Argument(
             tuple(n for n in self.nodes if n.id != node_id),
             tuple(e for e in self.edges if node_id not in (e.source, e.target)),
             header=self.header,
+            modules=self.modules,
         )
 
     def with_edge(self, edge: Edge) -> Argument:
         if edge in self.edges:
             return self
-        return Argument(self.nodes, (*self.edges, edge), header=self.header)
+        return Argument(self.nodes, (*self.edges, edge), header=self.header, modules=self.modules)
 
     def without_edge(self, edge: Edge) -> Argument:
-        return Argument(self.nodes, tuple(e for e in self.edges if e != edge), header=self.header)
+        return Argument(
+            self.nodes,
+            tuple(e for e in self.edges if e != edge),
+            header=self.header,
+            modules=self.modules,
+        )
 
 
 def claim_points(node: Node) -> dict[str, list[str]]:
@@ -250,6 +260,8 @@ def to_document(argument: Argument) -> dict[str, Any]:
     }
     if argument.header:
         document["header"] = argument.header
+    if argument.modules:
+        document["modules"] = argument.modules
     return document
 
 
@@ -276,7 +288,12 @@ def from_document(document: dict[str, Any] | None) -> Argument:
         Edge(str(e["source"]), str(e["target"]), Link(str(e["link"])))
         for e in document.get("edges", [])
     ]
-    return Argument(tuple(nodes), tuple(edges), header=dict(document.get("header") or {}))
+    return Argument(
+        tuple(nodes),
+        tuple(edges),
+        header=dict(document.get("header") or {}),
+        modules=dict(document.get("modules") or {}),
+    )
 
 
 def _enum(enum: type[StrEnum], value: Any) -> Any:
@@ -291,4 +308,4 @@ def _plain(values: dict[str, object]) -> dict[str, object]:
     }
 
 
-ADDED_LATER = frozenset({"relations", "extra"})
+ADDED_LATER = frozenset({"relations", "extra", "module"})

@@ -9,7 +9,7 @@ ignores. A file that is not a valid argument is refused with each line and reaso
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -170,7 +170,7 @@ class _Reader:
         self.file_of: dict[int, str] = {}  # YAML node (by id) to its file, for problems
         self.extras: dict[str, dict[str, tuple[yaml.Node, Any]]] = {}  # by node, by key
         self.relations: dict[str, list[str]] = {}  # the links each node challenges
-        self.header: dict[str, Any] = {}
+        self.headers: dict[str, dict[str, Any]] = {}  # each file's module header
 
     def fail(self, node: yaml.Node, message: str, rule: str = "") -> None:
         self.problems.append(Problem(_line(node), message, rule, self.file_of.get(id(node), "")))
@@ -222,8 +222,13 @@ class _Reader:
         if self.problems:
             raise ArgumentFileError(sorted(self.problems, key=lambda p: (p.file, p.line)))
         files = self.files if len(roots) > 1 else None
-        header = self.header if len(roots) == 1 else {}  # several files: one header each
-        argument = Argument(tuple(n for n in nodes if n), tuple(edges), header=header)
+        if files:  # kept by file, so an export writes the same files back
+            nodes = [replace(n, module=files[n.id]) if n else n for n in nodes]
+            by_file, header = {name: self.headers.get(name, {}) for name, _ in roots}, {}
+        else:
+            by_file, header = {}, self.headers.get("", {})
+        argument = Argument(tuple(n for n in nodes if n), tuple(edges), header=header,
+                            modules=by_file)  # fmt: skip
         return Parsed(argument, self.lines, files)
 
     def _mark(self, node: yaml.Node) -> None:
@@ -246,7 +251,7 @@ class _Reader:
             self.fail(value, "the module header must be a mapping (name, brief, uses)")
             return {}
         header = {_scalar(k): v for k, v in value.value}
-        self.header = _python(value)
+        self.headers[self.file] = _python(value)
         name = _scalar(header["name"]) if "name" in header else self.file
         uses = header.get("uses")
         used = [_scalar(u) for u in uses.value] if isinstance(uses, yaml.SequenceNode) else (
@@ -475,9 +480,19 @@ class _Reader:
             self.fail(key, f"{name} is accepted as residual: give its rationale and acceptedBy")
 
 
-def dump(argument: Argument) -> str:
-    """``argument`` as gsn2x YAML; `parse` reads it back to the same argument."""
-    document: dict[str, Any] = {"module": argument.header} if argument.header else {}
+def dump_files(argument: Argument) -> list[tuple[str, str]]:
+    """``argument`` as the gsn2x files it was read from, each with its module header and its
+    nodes (one file, named "", for an argument kept in one); `parse_files` reads them back."""
+    if not argument.modules:
+        return [("", dump(argument))]
+    return [(name, dump(argument, module=name)) for name in argument.modules]
+
+
+def dump(argument: Argument, module: str | None = None) -> str:
+    """``argument`` as gsn2x YAML (or, given ``module``, that module's file); `parse` reads it
+    back to the same argument."""
+    header = argument.header if module is None else argument.modules.get(module, {})
+    document: dict[str, Any] = {"module": header} if header else {}
     sustained = {
         e.target
         for e in argument.edges
@@ -489,6 +504,8 @@ def dump(argument: Argument) -> str:
         if e.link == Link.SUPPORTED_BY and argument.by_id[e.source].kind == Kind.DEFEATER
     }  # fmt: skip
     for node in argument.nodes:
+        if module is not None and node.module != module:
+            continue
         kind = "CounterSolution" if node.kind == Kind.EVIDENCE and node.id in counter else (
             TYPE_NAMES[node.kind]
         )  # fmt: skip

@@ -3,7 +3,10 @@ evidence artefacts. Short views that find the record, call a service and respond
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +23,7 @@ from clinsafe.argument.assessment import Checked, check_release, check_working
 from clinsafe.argument.checks import RULES
 from clinsafe.argument.diagram import DiagramUnavailable, neighbourhood, outline, render_svg
 from clinsafe.argument.graph import Kind
-from clinsafe.argument.gsn_yaml import ArgumentFileError, dump
+from clinsafe.argument.gsn_yaml import ArgumentFileError, dump, dump_files
 from clinsafe.argument.models import Artefact, ArtefactVersion
 from clinsafe.audit.services import history_of
 from clinsafe.core.errors import StaleEdit
@@ -96,8 +99,15 @@ def argument_build(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def argument_export(request: HttpRequest, slug: str) -> HttpResponse:
     product = product_or_404(request, slug)
-    yaml = dump(services.argument_of(product).graph)
-    return download(yaml, "application/yaml; charset=utf-8", f"{slug}-argument.gsn.yaml")
+    graph = services.argument_of(product).graph
+    if not graph.modules:
+        return download(dump(graph), "application/yaml; charset=utf-8", f"{slug}-argument.gsn.yaml")
+    # Kept in modules: the files as they were imported, in one zip.
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for name, text in dump_files(graph):
+            bundle.writestr(Path(name).name, text)
+    return download(out.getvalue(), "application/zip", f"{slug}-argument.zip")
 
 
 @login_required
