@@ -19,8 +19,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from clinsafe.core import services as people
-from clinsafe.core.demo import load_demo
 from clinsafe.core.models import Membership, Organisation, OrganisationKind, Role
+from clinsafe.demo.story import load_demo
 from clinsafe.hazards import services
 from clinsafe.hazards.models import Hazard, Stage
 from clinsafe.products.models import Product

@@ -134,6 +134,7 @@ INSTALLED_APPS = [
     "clinsafe.reports",
     "clinsafe.deployments",
     "clinsafe.incidents",
+    "clinsafe.demo",
 ]
 
 # Long work (a hazard log import) runs in a worker beside the web server: `clinsafe db_worker`.

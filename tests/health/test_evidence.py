@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from clinsafe.core.history import days_ago
+from clinsafe.demo.history import days_ago
 from clinsafe.gate import services as gate
 from clinsafe.health.evidence import default_period, health_check
 from clinsafe.health.services import record_process_review, record_time

@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from clinsafe.core.history import days_ago
+from clinsafe.demo.history import days_ago
 from clinsafe.hazards import services as hazards
 from clinsafe.hazards.models import ControlKind, Hazard, RiskEstimate, Stage
 from clinsafe.incidents import services

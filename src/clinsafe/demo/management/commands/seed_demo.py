@@ -5,7 +5,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from clinsafe.core.demo import DEMO_PASSWORD, DEMO_PRODUCT_SLUG, demo_credentials, load_demo
+from clinsafe.demo.story import DEMO_PASSWORD, DEMO_PRODUCT_SLUG, demo_credentials, load_demo
 
 
 class Command(BaseCommand):

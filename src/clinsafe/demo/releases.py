@@ -6,19 +6,19 @@ from __future__ import annotations
 
 from django.contrib.auth.models import User
 
-from clinsafe.argument.demo import develop_argument, raise_open_doubt
 from clinsafe.argument.services import put_forward
-from clinsafe.core.history import days_ago
-from clinsafe.deployments.demo import deploy_at_riverside
+from clinsafe.demo import compliance
+from clinsafe.demo.argument import develop_argument, raise_open_doubt
+from clinsafe.demo.changes import change_in_2_4_0, changes_through_the_api
+from clinsafe.demo.deployments import deploy_at_riverside
+from clinsafe.demo.history import days_ago
+from clinsafe.demo.incidents import incidents_after_go_live
 from clinsafe.gate import services as gate
 from clinsafe.gate.evaluation import evaluate
 from clinsafe.hazards import services as hazards
 from clinsafe.hazards.models import Control, ControlKind, ControlStatus, Hazard, Stage
-from clinsafe.incidents.demo import incidents_after_go_live
 from clinsafe.products import releases
-from clinsafe.products.demo import change_in_2_4_0, changes_through_the_api
 from clinsafe.products.models import HazardChange, Product
-from clinsafe.reports import demo as compliance
 from clinsafe.reports.issuing import issue_signed_documents
 from clinsafe.risk import Likelihood as L
 from clinsafe.risk import Severity as S

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from clinsafe.argument import services as argument
 from clinsafe.argument.graph import Kind, Link
-from clinsafe.core.history import days_ago
 from clinsafe.core.models import Organisation, Role
+from clinsafe.demo.history import days_ago
 from clinsafe.deployments import in_use, services
 from clinsafe.deployments.models import AssuranceConclusion, Deployment, TransferDecisionKind
 from clinsafe.deployments.records import transferred_controls

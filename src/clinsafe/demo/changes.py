@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from clinsafe.core.history import days_ago
+from clinsafe.demo.history import days_ago
 from clinsafe.hazards.models import Hazard
 from clinsafe.products import changes, releases
 from clinsafe.products.models import ChangeKind, ChangeSource, Product, Release

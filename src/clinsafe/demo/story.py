@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinsafe.core import services
-from clinsafe.core.history import days_ago
 from clinsafe.core.models import (
     CSOAppointment,
     Membership,
@@ -24,14 +23,15 @@ from clinsafe.core.models import (
     Role,
     Training,
 )
-from clinsafe.deployments.demo import in_use_at_riverside
-from clinsafe.gate.demo import load_releases
+from clinsafe.demo.compliance import hand_over_bundle
+from clinsafe.demo.deployments import in_use_at_riverside
+from clinsafe.demo.history import days_ago
+from clinsafe.demo.releases import load_releases
 from clinsafe.hazards import services as hazard_services
 from clinsafe.hazards.models import ControlKind, ControlOrigin, ControlStatus, HazardStatus, Stage
 from clinsafe.health.services import record_process_review
 from clinsafe.products.models import LifecycleStatus, MedicalDevice, Product
 from clinsafe.products.services import create_product
-from clinsafe.reports.demo import hand_over_bundle
 from clinsafe.risk import Likelihood as L
 from clinsafe.risk import Severity as S
 
