@@ -121,6 +121,7 @@ def test_an_assessment_on_the_old_21_rows_is_carried_to_v4_2_with_a_note(cso, re
     compliance = compliance_of(release)
     assert "4.1.2" in compliance.unanswered and "2.2.1" not in compliance.unanswered
     assert len(compliance.unanswered) == 61 - len(assessment.answers)
+    assert f"{len(compliance.unanswered)} not yet answered" in compliance.summary
     migration.forwards(apps, None)  # a second run leaves it be
     assessment.refresh_from_db()
     assert assessment.earlier_answers == old and assessment.revision == 2

@@ -271,8 +271,9 @@ class _Reader:
 
     def dialectic(self, raw: dict[str, Any], kinds: dict[str, Kind | None], edges: list[Edge],
                   defeated: set[str]) -> None:  # fmt: skip
-        """What GSN forbids outright: a node marked defeated that nothing challenges, and a
-        claim marked undeveloped that is also supported."""
+        """What GSN forbids outright: a challenged link, an assurance claim point or a
+        defeated relation that points at nothing, a node marked defeated that nothing
+        challenges, and a claim marked undeveloped that is also supported."""
         links = {(e.source, e.target) for e in edges if e.link != Link.CHALLENGES}
         for name, relations in self.relations.items():
             item = raw[name][1]["challenges"][0]
@@ -280,7 +281,9 @@ class _Reader:
                 if link_ends(relation) not in links:
                     self.fail(item, f"{name} challenges the link {relation}, which is not in "
                               "the argument", "challenged-link-missing")  # fmt: skip
-        related = {name: {t for s, t in links if s == name} | {name} for name in raw}
+        related: dict[str, set[str]] = {name: {name} for name in raw}  # itself, what it links to
+        for source, target in links:
+            related[source].add(target)
         for name, extras in self.extras.items():
             if "acp" in extras:
                 self.claim_points(name, *extras["acp"], related[name])
@@ -503,6 +506,9 @@ def dump(argument: Argument, module: str | None = None) -> str:
         e.target for e in argument.edges
         if e.link == Link.SUPPORTED_BY and argument.by_id[e.source].kind == Kind.DEFEATER
     }  # fmt: skip
+    out: dict[tuple[str, Link], list[str]] = {}  # each node's links, in order, read once
+    for e in argument.edges:
+        out.setdefault((e.source, e.link), []).append(e.target)
     for node in argument.nodes:
         if module is not None and node.module != module:
             continue
@@ -511,7 +517,7 @@ def dump(argument: Argument, module: str | None = None) -> str:
         )  # fmt: skip
         entry: dict[str, Any] = {"text": node.text, "nodeType": kind}
         for key, link in LINK_KEYS.items():
-            targets = [e.target for e in argument.edges if e.source == node.id and e.link == link]
+            targets = list(out.get((node.id, link), []))
             if link == Link.CHALLENGES:
                 targets += node.relations
             if targets:

@@ -66,8 +66,9 @@ class Compliance:
         for answer in self.assessment.answers.values():
             counts[answer["status"]] = counts.get(answer["status"], 0) + 1
         tally = ", ".join(
-            f"{counts[s]} {ComplianceStatus(s).label.lower()}" for s in ComplianceStatus.values
-            if s in counts
+            [f"{counts[s]} {ComplianceStatus(s).label.lower()}" for s in ComplianceStatus.values
+             if s in counts]
+            + ([f"{len(self.unanswered)} not yet answered"] if self.unanswered else [])
         )  # fmt: skip
         if self.signature is None:
             signed = "not signed"
